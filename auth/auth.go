@@ -1,0 +1,137 @@
+// Package auth checks the credentials of a GET /crawl/info request: an API
+// key in the X-API-KEY header or the key query parameter, or a JWT bearer
+// token, any one of them enough.
+package auth
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Errors that Check wraps.
+var (
+	// ErrMissing: the request carries no credentials.
+	ErrMissing = errors.New("missing API key")
+	// ErrInvalid: the request's credentials are not accepted.
+	ErrInvalid = errors.New("invalid API key")
+)
+
+// InvalidPrefix starts every key refused by default, the documented way to
+// get INVALID_API_KEY from the mock.
+const InvalidPrefix = "invalid"
+
+// Credential sources, in the order Check takes them.
+const (
+	SourceHeader = "X-API-KEY header"
+	SourceQuery  = "key query parameter"
+	SourceBearer = "bearer token"
+)
+
+// Config says which credentials are good.
+type Config struct {
+	// Keys, when not empty, are the only API keys accepted. When empty any
+	// key is accepted but those starting with InvalidPrefix.
+	Keys []string
+	// JWTSecret, when set, is the HS256 key bearer tokens must be signed with.
+	JWTSecret []byte
+	// Now is the clock for a token's exp; nil is time.Now.
+	Now func() time.Time
+}
+
+// Checker checks credentials. It is safe for concurrent use.
+type Checker struct {
+	cfg Config
+}
+
+// New returns a checker for cfg.
+func New(cfg Config) *Checker {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Checker{cfg: cfg}
+}
+
+// Check returns the source of the credential that authenticated r, or an
+// error wrapping ErrMissing or ErrInvalid. When several are sent, one is
+// checked and the others ignored: the X-API-KEY header first, then the key
+// query parameter, then the bearer token. An empty key counts as none.
+func (c *Checker) Check(r *http.Request) (string, error) {
+	if key := r.Header.Get("X-API-KEY"); key != "" {
+		return SourceHeader, c.checkKey(key)
+	}
+	if key := r.URL.Query().Get("key"); key != "" {
+		return SourceQuery, c.checkKey(key)
+	}
+	if authz := r.Header.Get("Authorization"); authz != "" {
+		return SourceBearer, c.checkBearer(authz)
+	}
+	return "", ErrMissing
+}
+
+func (c *Checker) checkKey(key string) error {
+	if strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return fmt.Errorf("%w: it contains control characters", ErrInvalid)
+	}
+	if len(c.cfg.Keys) == 0 {
+		if strings.HasPrefix(key, InvalidPrefix) {
+			return ErrInvalid
+		}
+		return nil
+	}
+	for _, good := range c.cfg.Keys {
+		if subtle.ConstantTimeCompare([]byte(key), []byte(good)) == 1 {
+			return nil
+		}
+	}
+	return ErrInvalid
+}
+
+func (c *Checker) checkBearer(authz string) error {
+	scheme, token, ok := strings.Cut(authz, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+		return fmt.Errorf("%w: Authorization must be \"Bearer <JWT>\"", ErrInvalid)
+	}
+	token = strings.TrimSpace(token)
+	if parts := strings.Split(token, "."); len(parts) != 3 || parts[2] == "" {
+		return fmt.Errorf("%w: bearer token: not a well-formed JWT", ErrInvalid)
+	}
+	opts := []jwt.ParserOption{jwt.WithTimeFunc(c.cfg.Now)}
+	if len(c.cfg.JWTSecret) > 0 {
+		_, err := jwt.NewParser(append(opts, jwt.WithValidMethods([]string{"HS256"}))...).
+			Parse(token, func(*jwt.Token) (any, error) { return c.cfg.JWTSecret, nil })
+		if err != nil {
+			return fmt.Errorf("%w: bearer token: %s", ErrInvalid, jwtReason(err))
+		}
+		return nil
+	}
+	claims := jwt.MapClaims{}
+	if _, _, err := jwt.NewParser().ParseUnverified(token, claims); err != nil {
+		return fmt.Errorf("%w: bearer token: %s", ErrInvalid, jwtReason(err))
+	}
+	if err := jwt.NewValidator(opts...).Validate(claims); err != nil {
+		return fmt.Errorf("%w: bearer token: %s", ErrInvalid, jwtReason(err))
+	}
+	return nil
+}
+
+// jwtReason names what is wrong with a token without quoting it.
+func jwtReason(err error) string {
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return "expired"
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return "not valid yet"
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return "not a well-formed JWT"
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
+		return "bad signature"
+	default:
+		return "not accepted"
+	}
+}

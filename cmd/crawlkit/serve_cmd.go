@@ -1,0 +1,109 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/crawlkit/crawlkit"
+	"github.com/crawlkit/crawlkit/mockserver"
+)
+
+type serveOptions struct {
+	addr      string
+	seed      uint64
+	fixtures  string
+	apiKeys   []string
+	jwtSecret string
+	cors      bool
+	strict    bool
+	logFormat string
+}
+
+func newServeCmd() *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the validating mock of GET /crawl/info",
+		Long: `Serve the validating mock of GET /crawl/info at /crawl/info and /api/v1/crawl/info.
+
+Every flag can also be set by an environment variable CRAWLKIT_<FLAG>, dashes as
+underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command line wins.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := bindEnv(cmd); err != nil {
+				return err
+			}
+			return serve(cmd, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.addr, "addr", mockserver.DefaultAddr, "address to listen on (host:0 picks a free port)")
+	f.Uint64Var(&o.seed, "seed", 1, "seed of the generated crawls")
+	f.StringVar(&o.fixtures, "fixtures", "", "folder of fixture crawls (default: the shipped fixtures)")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable; default: any key not starting with \"invalid\")")
+	f.StringVar(&o.jwtSecret, "jwt-secret", "", "check bearer tokens' HS256 signature with this secret")
+	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
+	f.BoolVar(&o.strict, "strict", false, "answer 500 INTERNAL_ERROR instead of a response that breaks the contract")
+	f.StringVar(&o.logFormat, "log-format", "text", "request log format: text or json")
+	return cmd
+}
+
+func serve(cmd *cobra.Command, o serveOptions) error {
+	logger, err := newLogger(cmd.ErrOrStderr(), o.logFormat)
+	if err != nil {
+		return err
+	}
+	fixtures := crawlkit.Fixtures()
+	if o.fixtures != "" {
+		if fixtures, err = fixtureDir(o.fixtures); err != nil {
+			return err
+		}
+	}
+	ctx := cmd.Context()
+	srv, err := mockserver.New(ctx, mockserver.Config{
+		Seed:      o.seed,
+		Fixtures:  fixtures,
+		APIKeys:   o.apiKeys,
+		JWTSecret: o.jwtSecret,
+		CORS:      o.cors,
+		Strict:    o.strict,
+		Logger:    logger,
+	})
+	if err != nil {
+		return err
+	}
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", o.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s\n", ln.Addr())
+	return srv.Serve(ctx, ln)
+}
+
+func fixtureDir(dir string) (fs.FS, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--fixtures: %w", err)}
+	}
+	if !info.IsDir() {
+		return nil, usageError{fmt.Errorf("--fixtures: %s is not a folder", dir)}
+	}
+	return os.DirFS(dir), nil
+}
+
+func newLogger(w io.Writer, format string) (*slog.Logger, error) {
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, nil)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, nil)), nil
+	default:
+		return nil, usageError{fmt.Errorf("--log-format %q: must be text or json", format)}
+	}
+}

@@ -1,0 +1,79 @@
+// Package envelope holds the JSON envelopes of the ScreenshotCenter API: the
+// success envelope around a crawl and the error envelope with its codes.
+package envelope
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// Error codes crawlkit answers with. The contract documents the first four;
+// the last two answer requests that miss its one operation.
+const (
+	CodeInvalidAPIKey    = "INVALID_API_KEY"
+	CodeValidation       = "VALIDATION_ERROR"
+	CodeNotFound         = "NOT_FOUND"
+	CodeInternal         = "INTERNAL_ERROR"
+	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+	CodeBadGateway       = "BAD_GATEWAY"
+)
+
+// RequestIDHeader carries the request's id on every response.
+const RequestIDHeader = "X-Request-Id"
+
+// Details is the error envelope's `details` object.
+type Details struct {
+	RequestID string `json:"request_id"`
+}
+
+// Error is the error envelope.
+type Error struct {
+	Success bool                `json:"success"`
+	Message string              `json:"error"`
+	Code    string              `json:"code"`
+	Details Details             `json:"details"`
+	Fields  map[string][]string `json:"fields,omitempty"`
+}
+
+// NewError returns an error envelope for the request with id requestID.
+func NewError(code, message, requestID string) *Error {
+	return &Error{Message: message, Code: code, Details: Details{RequestID: requestID}}
+}
+
+// Error returns the envelope's message with its code.
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// Success is the success envelope around a crawl.
+type Success struct {
+	Success bool `json:"success"`
+	Data    any  `json:"data"`
+}
+
+// NewSuccess wraps data in the success envelope.
+func NewSuccess(data any) Success { return Success{Success: true, Data: data} }
+
+// NewRequestID returns a fresh random request id, `req_` and 16 hex digits.
+func NewRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error
+	return "req_" + hex.EncodeToString(b[:])
+}
+
+// Body returns the envelope as a compact JSON body. An envelope holds only
+// strings, so encoding it cannot fail.
+func (e *Error) Body() []byte {
+	b, _ := json.Marshal(e)
+	return b
+}
+
+// WriteJSON writes body as an application/json response with status.
+func WriteJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,94 @@
+// Package validate checks requests and responses of GET /crawl/info against
+// the contract, with kin-openapi, and reports what is wrong in terms a person
+// can act on: parameter names and JSON pointers.
+package validate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/crawlkit/crawlkit/spec"
+)
+
+// Validator checks traffic against one contract document. It is safe for
+// concurrent use.
+type Validator struct {
+	router routers.Router
+	route  *routers.Route
+}
+
+// New returns a validator for doc, as spec.Load returns it.
+func New(doc *openapi3.T) (*Validator, error) {
+	op, err := spec.Operation(doc)
+	if err != nil {
+		return nil, err
+	}
+	router, err := spec.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	return &Validator{
+		router: router,
+		route: &routers.Route{
+			Spec:      doc,
+			Path:      spec.Path,
+			PathItem:  doc.Paths.Value(spec.Path),
+			Method:    http.MethodGet,
+			Operation: op,
+		},
+	}, nil
+}
+
+// Route finds the contract's operation for r. The error wraps
+// routers.ErrPathNotFound or routers.ErrMethodNotAllowed; spec.StatusFor
+// turns it into a status.
+func (v *Validator) Route(r *http.Request) error {
+	_, _, err := v.router.FindRoute(r)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, err)
+	}
+	return nil
+}
+
+// Response checks one response to a GET /crawl/info request: that its status
+// is documented, its Content-Type is one the status declares, and its body
+// validates, every violation reported. r may be nil for a body checked
+// outside any request (a fixture, say).
+func (v *Validator) Response(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) Violations {
+	if r == nil {
+		r = httptest.NewRequestWithContext(ctx, http.MethodGet, spec.Path, nil)
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: v.route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			MultiError:            true,
+		},
+	}
+	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
+		return violationsOf(err)
+	}
+	return nil
+}
+
+// Documented reports whether the contract declares status for the operation.
+func (v *Validator) Documented(status int) bool {
+	return v.route.Operation.Responses.Status(status) != nil
+}
+
+// JSONResponse is Response for a JSON body with no other headers, as a
+// fixture or a generated body is checked before it is served.
+func (v *Validator) JSONResponse(ctx context.Context, status int, body []byte) Violations {
+	return v.Response(ctx, nil, status, http.Header{"Content-Type": {"application/json"}}, body)
+}

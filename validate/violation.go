@@ -1,0 +1,87 @@
+package validate
+
+import (
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// Violation is one way a response breaks the contract.
+type Violation struct {
+	// Pointer is the JSON pointer (RFC 6901) of the offending value in the body,
+	// "" when the violation is about the response as a whole.
+	Pointer string `json:"pointer"`
+	// Reason says what is wrong, without the schema or the whole value.
+	Reason string `json:"reason"`
+}
+
+// String formats the violation as "pointer: reason".
+func (v Violation) String() string {
+	if v.Pointer == "" {
+		return v.Reason
+	}
+	return v.Pointer + ": " + v.Reason
+}
+
+// Violations is the list of every way one response breaks the contract.
+type Violations []Violation
+
+// Error joins the violations on one line, so a list can be returned as an error.
+func (vs Violations) Error() string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Pointer formats path segments as a JSON pointer.
+func Pointer(segments []string) string {
+	if len(segments) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range segments {
+		b.WriteByte('/')
+		s = strings.ReplaceAll(s, "~", "~0")
+		b.WriteString(strings.ReplaceAll(s, "/", "~1"))
+	}
+	return b.String()
+}
+
+// violationsOf flattens the error tree kin-openapi returns into violations.
+func violationsOf(err error) Violations {
+	var out Violations
+	collect(err, &out)
+	return out
+}
+
+func collect(err error, out *Violations) {
+	switch e := err.(type) {
+	case nil:
+	case openapi3.MultiError:
+		for _, inner := range e {
+			collect(inner, out)
+		}
+	case *openapi3.SchemaError:
+		*out = append(*out, Violation{Pointer: Pointer(e.JSONPointer()), Reason: e.Reason})
+	case *openapi3filter.ParseError:
+		*out = append(*out, Violation{Reason: "body is not valid JSON: " + parseErrReason(e)})
+	case *openapi3filter.ResponseError:
+		before := len(*out)
+		collect(e.Err, out)
+		if len(*out) == before {
+			*out = append(*out, Violation{Reason: e.Reason})
+		}
+	default:
+		*out = append(*out, Violation{Reason: err.Error()})
+	}
+}
+
+func parseErrReason(e *openapi3filter.ParseError) string {
+	if e.Cause != nil {
+		return e.Cause.Error()
+	}
+	return e.Reason
+}

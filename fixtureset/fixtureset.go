@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -152,6 +153,8 @@ func jsonReason(body []byte, err error) string {
 		offset = syntax.Offset
 	case errors.As(err, &typ):
 		offset = typ.Offset
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		offset = int64(len(body))
 	}
 	if offset < 0 || offset > int64(len(body)) {
 		return "invalid JSON: " + err.Error()

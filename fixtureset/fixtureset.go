@@ -60,6 +60,16 @@ func (s *Set) Get(id int64) (*Fixture, bool) {
 	return f, ok
 }
 
+// ByFile returns the fixture read from file.
+func (s *Set) ByFile(file string) (*Fixture, bool) {
+	for _, f := range s.byID {
+		if f.File == file {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
 // IDs returns the crawl ids the set answers for, sorted.
 func (s *Set) IDs() []int64 {
 	ids := make([]int64, 0, len(s.byID))

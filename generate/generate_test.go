@@ -118,3 +118,30 @@ func TestLargestIDsDoNotOverflow(t *testing.T) {
 		assert.Positive(t, s.ID)
 	}
 }
+
+func TestProgressMovesToItsEndCoherently(t *testing.T) {
+	g := generate.New(3)
+	statuses := []string{crawl.StatusInQueue, crawl.StatusProcessing, crawl.StatusProcessing, crawl.StatusProcessing, crawl.StatusFinished}
+	final, err := g.Crawl(7001, generate.Options{Status: crawl.StatusFinished, Screenshots: 24, SetScreenshots: true})
+	require.NoError(t, err)
+	prev := -1
+	for poll := 0; poll < 8; poll++ {
+		c, err := g.Progress(7001, statuses, 24, poll)
+		require.NoError(t, err)
+		again, err := g.Progress(7001, statuses, 24, poll)
+		require.NoError(t, err)
+		assert.Equal(t, c, again, "deterministic for (seed, id, poll)")
+		require.Empty(t, crawl.Check(c), "poll %d", poll)
+		want := statuses[min(poll, len(statuses)-1)]
+		assert.Equal(t, want, c.Status, "poll %d", poll)
+		assert.GreaterOrEqual(t, len(c.Screenshots), max(prev, 0), "screenshots only grow")
+		prev = len(c.Screenshots)
+		if poll >= len(statuses)-1 {
+			assert.Equal(t, final, c)
+		}
+	}
+	mid, err := g.Progress(7001, statuses, 24, 2)
+	require.NoError(t, err)
+	assert.Positive(t, len(mid.Screenshots))
+	assert.Less(t, len(mid.Screenshots), 24)
+}

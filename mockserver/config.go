@@ -1,41 +1,74 @@
 // Package mockserver is crawlkit's validating mock of GET /crawl/info: it
 // checks credentials and parameters as the contract says, answers with
-// fixture or generated crawls, and validates every response it sends.
+// fixture, generated or scripted crawls, and validates every response it
+// sends. Under /__crawlkit/ it serves an admin API for test automation.
 package mockserver
 
 import (
 	"io/fs"
 	"log/slog"
 	"time"
+
+	"github.com/crawlkit/crawlkit/scenario"
 )
 
 // DefaultAddr is where crawlkit serve listens by default, the port Prism users know.
 const DefaultAddr = "127.0.0.1:4010"
 
-// ViolationsHeader reports on a response how it breaks the contract.
-const ViolationsHeader = "X-Crawlkit-Violations"
+// Headers crawlkit adds to its answers.
+const (
+	// ViolationsHeader reports how a response breaks the contract.
+	ViolationsHeader = "X-Crawlkit-Violations"
+	// AnsweredByHeader names what decided the answer: a fixture, the
+	// generator, a scenario or an override.
+	AnsweredByHeader = "X-Crawlkit-Answered-By"
+	// FaultHeader names the fault a deliberately broken answer plays.
+	FaultHeader = "X-Crawlkit-Fault"
+	// AdminTokenHeader carries the admin token; Authorization: Bearer works too.
+	AdminTokenHeader = "X-Crawlkit-Admin-Token"
+)
 
-// Config sets up a mock server. The zero value, with Fixtures set, serves
-// seed 0 with any key but those starting with "invalid".
+// Config sets up a mock server. The zero value serves seed 0 with any key
+// but those starting with "invalid", no fixtures and no scenarios.
 type Config struct {
 	// Seed seeds the generated crawls: the same seed and id give the same body.
 	Seed uint64
-	// Fixtures holds the fixture crawls (*.json at its top); nil serves none.
+	// Fixtures holds the fixture crawls (*.json at its top) and, optionally,
+	// a scenarios.yaml; nil serves none.
 	Fixtures fs.FS
+	// FixturesDir is the folder on disk Fixtures reads, if any: named in
+	// errors, and watched when Watch is set.
+	FixturesDir string
+	// ScenariosFile is a scenarios file on disk, read instead of the
+	// fixtures' scenarios.yaml.
+	ScenariosFile string
+	// Catalog adds the shipped catalog of magic ids after the user's rules.
+	Catalog bool
+	// Watch reloads fixtures and scenarios when their files change.
+	Watch bool
+	// Latency delays every answer no rule or request delays otherwise.
+	Latency scenario.Delay
 	// APIKeys, when not empty, are the only keys accepted.
 	APIKeys []string
 	// JWTSecret, when set, is the HS256 key bearer tokens must be signed with.
 	JWTSecret string
+	// AdminToken, when set, is required by the admin API, from anywhere;
+	// when empty, the admin API answers loopback callers only.
+	AdminToken string
 	// CORS answers browsers' preflight requests and exposes crawlkit's headers.
 	CORS bool
 	// Strict turns a response that breaks the contract into a 500 INTERNAL_ERROR.
 	Strict bool
 	// Logger receives one line a request; nil discards them.
 	Logger *slog.Logger
-	// CacheEntries bounds the crawls kept ready to serve; 0 is DefaultCacheEntries.
+	// CacheEntries bounds the crawls kept ready to serve.
 	CacheEntries int
+	// JournalEntries bounds the request journal.
+	JournalEntries int
+	// ProgressionEntries bounds the progressing crawls whose polls are counted.
+	ProgressionEntries int
 	// ShutdownGrace is how long Serve waits for requests in flight when its
-	// context ends; 0 is DefaultShutdownGrace.
+	// context ends.
 	ShutdownGrace time.Duration
 }
 
@@ -49,7 +82,8 @@ const (
 const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
-	WriteTimeout      = 60 * time.Second
-	IdleTimeout       = 120 * time.Second
-	MaxHeaderBytes    = 64 << 10
+	// WriteTimeout leaves room for the longest delay a rule may ask for.
+	WriteTimeout   = scenario.MaxDelay + 10*time.Second
+	IdleTimeout    = 120 * time.Second
+	MaxHeaderBytes = 64 << 10
 )

@@ -4,51 +4,93 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/crawlkit/crawlkit/auth"
 	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/scenario"
 	"github.com/crawlkit/crawlkit/spec"
+	"github.com/crawlkit/crawlkit/validate"
 )
 
 // crawlInfo answers GET /crawl/info: credentials first, then parameters,
-// then the crawl.
+// then the request's overrides; then the negotiator picks the answer, and the
+// responder waits, breaks or sends it.
 func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	x := exchangeOf(ctx)
+	// For the journal, before any check: a request refused for its key is
+	// still found by its crawl id.
+	x.crawlID, _ = strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
 	if err := s.validator.Route(r); err != nil {
 		if spec.StatusFor(err) == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", http.MethodGet)
-			s.sendError(w, r, http.StatusMethodNotAllowed, envelope.CodeMethodNotAllowed,
+			s.reject(w, r, http.StatusMethodNotAllowed, envelope.CodeMethodNotAllowed,
 				fmt.Sprintf("Method %s is not allowed on %s; use GET", r.Method, r.URL.Path), nil)
 			return
 		}
-		s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
+		s.reject(w, r, http.StatusNotFound, envelope.CodeNotFound,
 			fmt.Sprintf("No endpoint at %s; this API serves GET %s and GET /api/v1%s", r.URL.Path, spec.Path, spec.Path), nil)
 		return
 	}
 	if _, err := s.auth.Check(r); err != nil {
-		s.sendError(w, r, http.StatusBadRequest, envelope.CodeInvalidAPIKey, authMessage(err), nil)
+		s.reject(w, r, http.StatusBadRequest, envelope.CodeInvalidAPIKey, authMessage(err), nil)
 		return
 	}
 	if fields := s.validator.Request(ctx, r); fields != nil {
-		names := fields.Names()
-		label := "Invalid parameter: "
-		if len(names) > 1 {
-			label = "Invalid parameters: "
-		}
-		s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, label+strings.Join(names, ", "), fields)
+		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("parameter", fields), fields)
 		return
 	}
-	// The validator accepted id as a decimal int64 of at least 1.
-	id, _ := strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
-	p, err := s.crawlResponse(ctx, id)
+	// The validator accepted the query, and id as a decimal int64 of at least 1.
+	query, _ := url.ParseQuery(r.URL.RawQuery)
+	id := x.crawlID
+	o, fields := parseOverrides(r, query, s.validator.Documented, s.examples.has)
+	if fields != nil {
+		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("override", fields), fields)
+		return
+	}
+	key := r.Header.Get("X-API-KEY")
+	if key == "" {
+		key = query.Get("key")
+	}
+	p := s.negotiate(s.state.Load(), &scenario.Request{ID: id, Key: key, Header: r.Header, Query: query}, o)
+	x.answeredBy = p.by
+	w.Header().Set(AnsweredByHeader, p.by)
+	if !s.wait(ctx, p.delay) {
+		return // the client gave up
+	}
+	if p.fault != "" {
+		x.fault = p.fault
+		s.playFault(w, r, &p, id)
+		return
+	}
+	status, body, violations, err := s.render(ctx, &p, id)
 	if err != nil {
-		s.log.ErrorContext(ctx, "make crawl", "id", id, "err", err)
+		s.log.ErrorContext(ctx, "render answer", "id", id, "err", err)
 		s.sendError(w, r, http.StatusInternalServerError, envelope.CodeInternal, "Internal server error", nil)
 		return
 	}
-	s.send(w, r, http.StatusOK, p.body, p.violations)
+	s.send(w, r, status, body, violations)
+}
+
+// reject answers a request refused before negotiation, after the latency
+// every answer has.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, status int, code, message string, fields validate.Fields) {
+	if !s.wait(r.Context(), s.cfg.Latency) {
+		return
+	}
+	s.sendError(w, r, status, code, message, fields)
+}
+
+func invalidMessage(what string, fields validate.Fields) string {
+	names := fields.Names()
+	label := "Invalid " + what + ": "
+	if len(names) > 1 {
+		label = "Invalid " + what + "s: "
+	}
+	return label + strings.Join(names, ", ")
 }
 
 // authMessage is the error message for a credential problem; it never quotes

@@ -2,6 +2,7 @@ package mockserver_test
 
 import (
 	"io"
+	"net/http/httptest"
 	"log/slog"
 	"sync"
 )
@@ -21,3 +22,5 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 func newJSONLogger(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(&lockedWriter{w: w}, nil))
 }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }

@@ -6,18 +6,21 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/crawlkit/crawlkit/crawl"
 	"github.com/crawlkit/crawlkit/envelope"
 	"github.com/crawlkit/crawlkit/generate"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
-// cacheKey names one deterministic body: a fixture, or a generated crawl for
-// a seed, an id and options.
+// cacheKey names one deterministic body: a fixture file, or a generated
+// crawl for a seed, an id and options, or one poll of a progression.
 type cacheKey struct {
-	fixture bool
-	seed    uint64
-	id      int64
-	opts    generate.Options
+	fixture     string
+	seed        uint64
+	id          int64
+	opts        generate.Options
+	progression string
+	poll        int
 }
 
 // prepared is a body ready to send with its verdict against the contract.
@@ -27,28 +30,56 @@ type prepared struct {
 	violations validate.Violations
 }
 
-// crawlResponse returns the 200 body for crawl id: its fixture, or else the
-// generated crawl, validated once and cached.
-func (s *Server) crawlResponse(ctx context.Context, id int64) (*prepared, error) {
-	if fx, ok := s.fixtures.Get(id); ok {
-		return s.prepare(ctx, cacheKey{fixture: true, id: id}, func() ([]byte, error) { return fx.Body, nil })
+// render returns the status, body and violations of a plan's answer.
+func (s *Server) render(ctx context.Context, p *plan, id int64) (int, []byte, validate.Violations, error) {
+	var (
+		prep *prepared
+		err  error
+	)
+	switch p.kind {
+	case answerExample:
+		status, body := s.examples.render(p.example, requestID(ctx))
+		return status, body, s.validator.JSONResponse(ctx, status, body), nil
+	case answerFixture:
+		fx := p.fixture
+		prep, err = s.prepare(ctx, cacheKey{fixture: fx.File, id: fx.ID}, func() ([]byte, error) { return fx.Body, nil })
+	case answerProgression:
+		poll := s.progressions.next(progressKey{rule: p.rule, seed: p.seed, id: id})
+		if last := len(p.progression.Statuses) - 1; poll > last {
+			poll = last // every poll past the end is the end
+		}
+		prep, err = s.prepare(ctx, cacheKey{seed: p.seed, id: id, progression: p.rule, poll: poll}, func() ([]byte, error) {
+			c, err := generate.New(p.seed).Progress(id, p.progression.Statuses, p.progression.Screenshots, poll)
+			if err != nil {
+				return nil, err
+			}
+			return encodeCrawl(c)
+		})
+	default:
+		prep, err = s.generated(ctx, p.seed, id, p.opts)
 	}
-	return s.generated(ctx, s.gen, id, generate.Options{})
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return http.StatusOK, prep.body, prep.violations, nil
 }
 
-func (s *Server) generated(ctx context.Context, g *generate.Generator, id int64, opts generate.Options) (*prepared, error) {
-	key := cacheKey{seed: g.Seed(), id: id, opts: opts}
-	return s.prepare(ctx, key, func() ([]byte, error) {
-		c, err := g.Crawl(id, opts)
+func (s *Server) generated(ctx context.Context, seed uint64, id int64, opts generate.Options) (*prepared, error) {
+	return s.prepare(ctx, cacheKey{seed: seed, id: id, opts: opts}, func() ([]byte, error) {
+		c, err := generate.New(seed).Crawl(id, opts)
 		if err != nil {
 			return nil, err
 		}
-		b, err := json.Marshal(envelope.NewSuccess(c))
-		if err != nil {
-			return nil, fmt.Errorf("encode crawl %d: %w", id, err)
-		}
-		return b, nil
+		return encodeCrawl(c)
 	})
+}
+
+func encodeCrawl(c *crawl.Crawl) ([]byte, error) {
+	b, err := json.Marshal(envelope.NewSuccess(c))
+	if err != nil {
+		return nil, fmt.Errorf("encode crawl %d: %w", c.ID, err)
+	}
+	return b, nil
 }
 
 func (s *Server) prepare(ctx context.Context, key cacheKey, build func() ([]byte, error)) (*prepared, error) {

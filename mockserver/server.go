@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/rs/cors"
@@ -22,19 +24,26 @@ import (
 
 // Server is the mock. It is an http.Handler, safe for concurrent use.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	validator *validate.Validator
-	auth      *auth.Checker
-	gen       *generate.Generator
-	fixtures  *fixtureset.Set
-	cache     *lru.Cache[cacheKey, *prepared]
-	handler   http.Handler
+	cfg          Config
+	log          *slog.Logger
+	validator    *validate.Validator
+	examples     *examples
+	auth         *auth.Checker
+	cache        *lru.Cache[cacheKey, *prepared]
+	journal      *journal
+	progressions *progressions
+	// state is swapped whole; writers hold stateMu.
+	state   atomic.Pointer[state]
+	stateMu sync.Mutex
+	// stopping closes when shutdown begins, to end hangs and delays.
+	stopping chan struct{}
+	stopOnce sync.Once
+	handler  http.Handler
 }
 
-// New loads the contract and the fixtures and returns a server ready to
-// serve. An invalid fixture is an error naming the file, the JSON pointer and
-// the reason: the server never starts half-working.
+// New loads the contract, the fixtures and the scenarios and returns a server
+// ready to serve. An invalid fixture or rule is an error naming the file, the
+// JSON pointer or line, and the reason: the server never starts half-working.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	doc, err := spec.Load(ctx)
 	if err != nil {
@@ -44,18 +53,31 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	fixtures := fixtureset.New()
-	if cfg.Fixtures != nil {
-		if fixtures, err = fixtureset.Load(ctx, cfg.Fixtures, v); err != nil {
-			return nil, err
-		}
+	ex, err := loadExamples(doc)
+	if err != nil {
+		return nil, err
 	}
-	return newServer(cfg, v, fixtures)
+	s, err := newServer(cfg, v, ex)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.loadState(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.state.Store(st)
+	return s, nil
 }
 
-func newServer(cfg Config, v *validate.Validator, fixtures *fixtureset.Set) (*Server, error) {
+func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error) {
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = DefaultCacheEntries
+	}
+	if cfg.JournalEntries <= 0 {
+		cfg.JournalEntries = DefaultJournalEntries
+	}
+	if cfg.ProgressionEntries <= 0 {
+		cfg.ProgressionEntries = DefaultProgressionEntries
 	}
 	if cfg.ShutdownGrace <= 0 {
 		cfg.ShutdownGrace = DefaultShutdownGrace
@@ -68,25 +90,38 @@ func newServer(cfg Config, v *validate.Validator, fixtures *fixtureset.Set) (*Se
 	if err != nil {
 		return nil, fmt.Errorf("crawl cache: %w", err)
 	}
-	s := &Server{
-		cfg:       cfg,
-		log:       logger,
-		validator: v,
-		auth:      auth.New(auth.Config{Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
-		gen:       generate.New(cfg.Seed),
-		fixtures:  fixtures,
-		cache:     cache,
+	progs, err := newProgressions(cfg.ProgressionEntries)
+	if err != nil {
+		return nil, fmt.Errorf("progressions: %w", err)
 	}
-	var h http.Handler = http.HandlerFunc(s.crawlInfo)
+	s := &Server{
+		cfg:          cfg,
+		log:          logger,
+		validator:    v,
+		examples:     ex,
+		auth:         auth.New(auth.Config{Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
+		cache:        cache,
+		journal:      newJournal(cfg.JournalEntries),
+		progressions: progs,
+		stopping:     make(chan struct{}),
+	}
+	s.state.Store(&state{fixtures: fixtureset.New()})
+	mux := http.NewServeMux()
+	mux.Handle(adminPrefix, s.adminHandler())
+	mux.HandleFunc("/", s.crawlInfo)
+	var h http.Handler = mux
 	if cfg.CORS {
 		h = corsHandler(h)
 	}
-	s.handler = s.withRequestLog(h)
+	s.handler = s.withExchange(h)
 	return s, nil
 }
 
-// Fixtures returns the fixtures the server answers with.
-func (s *Server) Fixtures() *fixtureset.Set { return s.fixtures }
+// Fixtures returns the fixtures the server answers with now.
+func (s *Server) Fixtures() *fixtureset.Set { return s.state.Load().fixtures }
+
+// Generator returns the generator of the server's seed.
+func (s *Server) Generator() *generate.Generator { return generate.New(s.cfg.Seed) }
 
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -98,15 +133,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func corsHandler(h http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: []string{"*"},
-		AllowedMethods: []string{http.MethodGet, http.MethodHead},
+		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete},
 		AllowedHeaders: []string{"*"},
-		ExposedHeaders: []string{envelope.RequestIDHeader, ViolationsHeader},
+		ExposedHeaders: []string{envelope.RequestIDHeader, ViolationsHeader, AnsweredByHeader, FaultHeader},
 		MaxAge:         600,
 	}).Handler(h)
 }
 
+// stop ends hangs and delays in flight; it is safe to call more than once.
+func (s *Server) stop() { s.stopOnce.Do(func() { close(s.stopping) }) }
+
 // Serve answers requests on ln until ctx ends, then stops accepting, lets
 // the requests in flight finish within the shutdown grace, and returns nil.
+// With Config.Watch it reloads fixtures and scenarios when they change.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s,
@@ -117,6 +156,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	srv.RegisterOnShutdown(s.stop)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	if s.cfg.Watch {
+		if err := s.watch(watchCtx); err != nil {
+			return err
+		}
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

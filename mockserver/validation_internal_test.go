@@ -25,8 +25,11 @@ func serverWithBrokenFixture(t *testing.T, strict bool) *Server {
 	v, err := validate.New(doc)
 	require.NoError(t, err)
 	broken := []byte(`{"success":true,"data":{"id":"7","status":"done"}}`)
-	s, err := newServer(Config{Strict: strict}, v, fixtureset.New(&fixtureset.Fixture{File: "broken.json", ID: 7, Body: broken}))
+	ex, err := loadExamples(doc)
 	require.NoError(t, err)
+	s, err := newServer(Config{Strict: strict}, v, ex)
+	require.NoError(t, err)
+	s.state.Store(&state{fixtures: fixtureset.New(&fixtureset.Fixture{File: "broken.json", ID: 7, Body: broken})})
 	return s
 }
 

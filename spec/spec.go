@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -78,4 +79,41 @@ func StatusFor(routeErr error) int {
 		return http.StatusMethodNotAllowed
 	}
 	return http.StatusNotFound
+}
+
+// Example is a named example of one of the operation's responses.
+type Example struct {
+	Name   string
+	Status int
+	// Value is the example decoded from the document.
+	Value any
+}
+
+// Examples returns the operation's named response examples, by name.
+func Examples(doc *openapi3.T) (map[string]Example, error) {
+	op, err := Operation(doc)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Example{}
+	for code, resp := range op.Responses.Map() {
+		status, err := strconv.Atoi(code)
+		if err != nil || resp.Value == nil {
+			continue
+		}
+		media := resp.Value.Content.Get("application/json")
+		if media == nil {
+			continue
+		}
+		for name, ex := range media.Examples {
+			if ex.Value == nil {
+				continue
+			}
+			if prev, dup := out[name]; dup {
+				return nil, fmt.Errorf("%w: example %q under both %d and %d", ErrInvalid, name, prev.Status, status)
+			}
+			out[name] = Example{Name: name, Status: status, Value: ex.Value.Value}
+		}
+	}
+	return out, nil
 }

@@ -12,12 +12,18 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/mockserver"
+	"github.com/crawlkit/crawlkit/scenario"
 )
 
 type serveOptions struct {
 	addr      string
 	seed      uint64
 	fixtures  string
+	scenarios string
+	catalog   bool
+	watch     bool
+	latency   string
+	adminTok  string
 	apiKeys   []string
 	jwtSecret string
 	cors      bool
@@ -45,6 +51,11 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.StringVar(&o.addr, "addr", mockserver.DefaultAddr, "address to listen on (host:0 picks a free port)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the generated crawls")
 	f.StringVar(&o.fixtures, "fixtures", "", "folder of fixture crawls (default: the shipped fixtures)")
+	f.StringVar(&o.scenarios, "scenarios", "", "scenarios file (default: scenarios.yaml of the fixtures folder)")
+	f.BoolVar(&o.catalog, "catalog", true, "add the shipped catalog of magic ids after your own scenarios")
+	f.BoolVar(&o.watch, "watch", true, "reload fixtures and scenarios from disk when they change")
+	f.StringVar(&o.latency, "latency", "", "delay every answer: 200ms, or a range such as 100ms-800ms")
+	f.StringVar(&o.adminTok, "admin-token", "", "require this token on the admin API, and open it beyond loopback")
 	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable; default: any key not starting with \"invalid\")")
 	f.StringVar(&o.jwtSecret, "jwt-secret", "", "check bearer tokens' HS256 signature with this secret")
 	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
@@ -64,15 +75,32 @@ func serve(cmd *cobra.Command, o serveOptions) error {
 			return err
 		}
 	}
+	var latency scenario.Delay
+	if o.latency != "" {
+		if latency, err = scenario.ParseDelay(o.latency); err != nil {
+			return usageError{fmt.Errorf("--latency: %w", err)}
+		}
+	}
+	if o.scenarios != "" {
+		if _, err := os.Stat(o.scenarios); err != nil {
+			return usageError{fmt.Errorf("--scenarios: %w", err)}
+		}
+	}
 	ctx := cmd.Context()
 	srv, err := mockserver.New(ctx, mockserver.Config{
-		Seed:      o.seed,
-		Fixtures:  fixtures,
-		APIKeys:   o.apiKeys,
-		JWTSecret: o.jwtSecret,
-		CORS:      o.cors,
-		Strict:    o.strict,
-		Logger:    logger,
+		Seed:          o.seed,
+		Fixtures:      fixtures,
+		FixturesDir:   o.fixtures,
+		ScenariosFile: o.scenarios,
+		Catalog:       o.catalog,
+		Watch:         o.watch && (o.fixtures != "" || o.scenarios != ""),
+		Latency:       latency,
+		APIKeys:       o.apiKeys,
+		JWTSecret:     o.jwtSecret,
+		AdminToken:    o.adminTok,
+		CORS:          o.cors,
+		Strict:        o.strict,
+		Logger:        logger,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,104 @@
+package mockserver
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/crawlkit/crawlkit/envelope"
+)
+
+// exchange is what the handlers learn about one request, for its log line
+// and its journal entry.
+type exchange struct {
+	requestID  string
+	crawlID    int64
+	answeredBy string
+	fault      string
+}
+
+type exchangeKey struct{}
+
+// exchangeOf returns the request's exchange; every request through the
+// server has one.
+func exchangeOf(ctx context.Context) *exchange {
+	if x, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
+		return x
+	}
+	return &exchange{}
+}
+
+// requestID returns the id given to the request being answered.
+func requestID(ctx context.Context) string { return exchangeOf(ctx).requestID }
+
+// statusRecorder remembers the status and size of a response.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusRecorder) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// withExchange gives every request an id and X-Request-Id, then logs one
+// line when it is answered (method, path, never the query, which may hold a
+// key; status, size, duration, request id) and journals the crawl requests.
+func (s *Server) withExchange(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		x := &exchange{requestID: envelope.NewRequestID()}
+		w.Header().Set(envelope.RequestIDHeader, x.requestID)
+		rec := &statusRecorder{ResponseWriter: w}
+		ctx := context.WithValue(r.Context(), exchangeKey{}, x)
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		elapsed := time.Since(start)
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes),
+			slog.Duration("duration", elapsed),
+			slog.String("request_id", x.requestID),
+		}
+		if x.answeredBy != "" {
+			attrs = append(attrs, slog.String("answered_by", x.answeredBy))
+		}
+		if x.fault != "" {
+			attrs = append(attrs, slog.String("fault", x.fault))
+		}
+		s.log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
+		if strings.HasPrefix(r.URL.Path, adminPrefix) || r.Method == http.MethodOptions {
+			return
+		}
+		s.journal.add(Entry{
+			Time:       start.UTC(),
+			Method:     r.Method,
+			URL:        redactedURL(r.URL),
+			CrawlID:    x.crawlID,
+			Status:     rec.status,
+			DurationMS: float64(elapsed.Microseconds()) / 1000,
+			RequestID:  x.requestID,
+			AnsweredBy: x.answeredBy,
+			Fault:      x.fault,
+		})
+	})
+}

@@ -1,0 +1,98 @@
+package mockserver
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// reloadSettle is how long the files must stay still before a reload, so an
+// editor's save (write, rename, chmod) reloads once.
+const reloadSettle = 150 * time.Millisecond
+
+// Reload reads the fixtures and scenarios again. When they are all valid
+// they replace the running ones at once; otherwise the running ones stay and
+// the error names the file, the line or pointer, and the reason.
+func (s *Server) Reload(ctx context.Context) error {
+	s.stateMu.Lock()
+	defer s.stateMu.Unlock()
+	next, err := s.loadState(ctx, s.state.Load().runtime)
+	if err != nil {
+		return err
+	}
+	s.state.Store(next)
+	s.cache.Purge()
+	return nil
+}
+
+// watch starts reloading on changes to the fixtures folder and the
+// scenarios file until ctx ends.
+func (s *Server) watch(ctx context.Context) error {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("watch files: %w", err)
+	}
+	dirs := map[string]bool{}
+	if s.cfg.FixturesDir != "" {
+		dirs[filepath.Clean(s.cfg.FixturesDir)] = true
+	}
+	if s.cfg.ScenariosFile != "" {
+		// Watch the folder: editors replace a file rather than write it.
+		dirs[filepath.Dir(filepath.Clean(s.cfg.ScenariosFile))] = true
+	}
+	for dir := range dirs {
+		if err := w.Add(dir); err != nil {
+			_ = w.Close()
+			return fmt.Errorf("watch %s: %w", dir, err)
+		}
+	}
+	go s.reloadOnChange(ctx, w)
+	return nil
+}
+
+func (s *Server) reloadOnChange(ctx context.Context, w *fsnotify.Watcher) {
+	defer w.Close()
+	settle := time.NewTimer(time.Hour)
+	settle.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			if s.relevant(ev.Name) {
+				settle.Reset(reloadSettle)
+			}
+		case err, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+			s.log.Warn("watching files", "err", err)
+		case <-settle.C:
+			if err := s.Reload(ctx); err != nil {
+				s.log.Error("reload failed; the last good configuration keeps running", "err", oneLine(err.Error()))
+				continue
+			}
+			st := s.state.Load()
+			s.log.Info("reloaded", "fixtures", st.fixtures.Len(), "scenarios", len(st.rules))
+		}
+	}
+}
+
+// relevant reports whether a changed file is one the server reads.
+func (s *Server) relevant(name string) bool {
+	name = filepath.Clean(name)
+	if s.cfg.ScenariosFile != "" && name == filepath.Clean(s.cfg.ScenariosFile) {
+		return true
+	}
+	if s.cfg.FixturesDir == "" || filepath.Dir(name) != filepath.Clean(s.cfg.FixturesDir) {
+		return false
+	}
+	ext := filepath.Ext(name)
+	return ext == ".json" || filepath.Base(name) == scenariosFile
+}

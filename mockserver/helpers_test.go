@@ -1,26 +1,29 @@
 package mockserver_test
 
 import (
-	"io"
-	"net/http/httptest"
 	"log/slog"
+	"strings"
 	"sync"
 )
 
-// lockedWriter serializes writes from the server's goroutines.
-type lockedWriter struct {
+// logBuffer collects the server's log lines; safe to read while it writes.
+type logBuffer struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  strings.Builder
 }
 
-func (l *lockedWriter) Write(p []byte) (int, error) {
+func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.w.Write(p)
+	return l.b.Write(p)
 }
 
-func newJSONLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(&lockedWriter{w: w}, nil))
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
-func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+func newJSONLogger(w *logBuffer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, nil))
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -296,7 +297,9 @@ func TestRuntimeScenarios(t *testing.T) {
 	assert.Contains(t, string(bad), "respond.status 418")
 	assert.Contains(t, string(bad), "admin API:2")
 
-	var listed struct{ Scenarios []struct{ Name, Source string } }
+	var listed struct {
+		Scenarios []struct{ Name, Source string }
+	}
 	require.NoError(t, json.Unmarshal(get(t, srv.url+"/__crawlkit/scenarios", nil).body, &listed))
 	require.NotEmpty(t, listed.Scenarios)
 	assert.Equal(t, "mine", listed.Scenarios[0].Name)
@@ -370,7 +373,7 @@ func TestAdminAccess(t *testing.T) {
 			for k, v := range tt.header {
 				r.Header.Set(k, v)
 			}
-			rec := newRecorder()
+			rec := httptest.NewRecorder()
 			tt.srv.ServeHTTP(rec, r)
 			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
 			assert.NotContains(t, rec.Body.String(), "t0ken")
@@ -394,7 +397,7 @@ func TestHotReload(t *testing.T) {
 	scenarios := filepath.Join(dir, "scenarios.yaml")
 	write := func(body string) { require.NoError(t, os.WriteFile(scenarios, []byte(body), 0o600)) }
 	write("scenarios:\n  - name: down\n    match: {id: 42}\n    respond: {status: 500}\n")
-	var logs strings.Builder
+	var logs logBuffer
 	srv := start(t, mockserver.Config{Fixtures: os.DirFS(dir), FixturesDir: dir, Watch: true, Logger: newJSONLogger(&logs)})
 	status := func(id string) int { return get(t, srv.url+"/crawl/info?id="+id+"&key=k", nil).status }
 	require.Equal(t, 500, status("42"))

@@ -295,7 +295,7 @@ func TestHeaderLimit(t *testing.T) {
 }
 
 func TestRequestLogNeverHoldsTheKey(t *testing.T) {
-	var logs strings.Builder
+	var logs logBuffer
 	srv := start(t, mockserver.Config{Logger: newJSONLogger(&logs)})
 	get(t, srv.url+"/crawl/info?id=1&key=sk_secret_123", nil)
 	get(t, srv.url+"/crawl/info?id=1", map[string]string{"X-API-KEY": "sk_secret_456"})

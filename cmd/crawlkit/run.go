@@ -85,6 +85,7 @@ and checks any implementation of it against the same OpenAPI contract.`,
 		newSpecCmd(),
 		newVersionCmd(),
 		newServeCmd(),
+		newContractCmd(),
 	)
 	for _, c := range root.Commands() {
 		if c.Args == nil {
@@ -105,8 +106,13 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	return usageError{fmt.Errorf("%q takes no arguments, got %q", cmd.CommandPath(), args[0])}
 }
 
+// envAnnotation names a flag's environment variable where it is not
+// CRAWLKIT_<FLAG>.
+const envAnnotation = "crawlkit_env"
+
 // bindEnv sets every flag of cmd the command line left unset from its
-// CRAWLKIT_<NAME> environment variable (dashes become underscores).
+// CRAWLKIT_<NAME> environment variable (dashes become underscores), or the
+// variable its envAnnotation names.
 func bindEnv(cmd *cobra.Command) error {
 	var errs []error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
@@ -114,6 +120,9 @@ func bindEnv(cmd *cobra.Command) error {
 			return
 		}
 		name := envName(f.Name)
+		if names := f.Annotations[envAnnotation]; len(names) > 0 {
+			name = names[0]
+		}
 		value, ok := os.LookupEnv(name)
 		if !ok {
 			return

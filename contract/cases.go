@@ -1,0 +1,220 @@
+package contract
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// References to the secrets, as requests are written before they are sent
+// and as the curl commands in reports show them.
+const (
+	keyRef    = "${CRAWLKIT_API_KEY}"
+	bearerRef = "${CRAWLKIT_BEARER}"
+)
+
+// reqSpec is a request with secrets as references: query is the raw query
+// string, header the headers to set.
+type reqSpec struct {
+	query  string
+	header [][2]string
+}
+
+// kase is one case: a request and what its answer must be.
+type kase struct {
+	name        string
+	description string
+	// skip says why the case cannot run with this configuration, or "".
+	skip    string
+	request reqSpec
+	// expect is the status the answer must have; 0 is any documented
+	// status but a 5xx.
+	expect     int
+	expectCode string
+	// crawlID is the crawl a 200 must be about; 0 checks nothing.
+	crawlID int64
+}
+
+// cases returns every case for the configuration, in the order they run.
+func cases(r *resolved) []kase {
+	found := strconv.FormatInt(r.CrawlID, 10)
+	noCrawl := ""
+	if r.CrawlID == 0 {
+		noCrawl = "no crawl id: give --crawl-id (a crawl that exists for the key)"
+		found = "1"
+	}
+	noKey := ""
+	if r.APIKey == "" {
+		noKey = "no API key: give --key or CRAWLKIT_API_KEY"
+	}
+	// The parameter cases need some valid credential, a key or a token.
+	cred, noCred := reqSpec{}, ""
+	switch {
+	case r.APIKey != "":
+		cred.query = "&key=" + keyRef
+	case r.Bearer != "":
+		cred.header = [][2]string{{"Authorization", "Bearer " + bearerRef}}
+	default:
+		noCred = "no credentials: give --key or --bearer"
+	}
+	withCred := func(query string) reqSpec {
+		return reqSpec{query: strings.TrimPrefix(query+cred.query, "&"), header: cred.header}
+	}
+	list := []kase{
+		{name: "found/key-query", description: "an existing crawl, the key in the query as the SDKs send it",
+			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found + "&key=" + keyRef}, expect: 200, crawlID: r.CrawlID},
+		{name: "found/key-header", description: "an existing crawl, the key in X-API-KEY",
+			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found, header: [][2]string{{"X-API-KEY", keyRef}}}, expect: 200, crawlID: r.CrawlID},
+		{name: "found/bearer", description: "an existing crawl, with a JWT bearer token",
+			skip:    first(noCrawl, ifEmpty(r.Bearer, "no bearer token: give --bearer or CRAWLKIT_BEARER")),
+			request: reqSpec{query: "id=" + found, header: [][2]string{{"Authorization", "Bearer " + bearerRef}}}, expect: 200, crawlID: r.CrawlID},
+		{name: "auth/none", description: "no credentials at all",
+			request: reqSpec{query: "id=" + found}, expect: 400, expectCode: "INVALID_API_KEY"},
+		{name: "auth/invalid-key", description: "a key the server does not know",
+			request: reqSpec{query: "id=" + found + "&key=" + url.QueryEscape(r.InvalidKey)}, expect: 400, expectCode: "INVALID_API_KEY"},
+		{name: "id/missing", description: "no id", skip: noCred, request: withCred(""), expect: 400},
+		{name: "id/empty", description: "an empty id", skip: noCred, request: withCred("id="), expect: 400},
+		{name: "id/not-integer", description: "an id that is not a number", skip: noCred, request: withCred("id=abc"), expect: 400},
+		{name: "id/zero", description: "id 0, below the minimum of 1", skip: noCred, request: withCred("id=0"), expect: 400},
+		{name: "id/negative", description: "a negative id", skip: noCred, request: withCred("id=-1"), expect: 400},
+		{name: "id/overflow", description: "an id beyond int64", skip: noCred, request: withCred("id=9223372036854775808"), expect: 400},
+		{name: "id/repeated", description: "id given twice, with two values", skip: noCred, request: withCred("id=" + found + "&id=2"), expect: 400},
+		{name: "crawl/missing", description: "a crawl that does not exist",
+			skip:    first(noCred, ifEmpty(idOrEmpty(r.MissingCrawlID), "no missing crawl id: give --missing-crawl-id (a crawl that does not exist)")),
+			request: withCred("id=" + idOrEmpty(r.MissingCrawlID)), expect: 404},
+	}
+	return append(list, generated(r, withCred, noCred)...)
+}
+
+// generated returns the seeded requests whose only rule is a documented
+// status with a valid body, never a 5xx: boundary ids, random ids, odd
+// encodings.
+func generated(r *resolved, withCred func(string) reqSpec, noCred string) []kase {
+	fixed := []struct{ label, query string }{
+		{"id-1", "id=1"},
+		{"id-max-int32", "id=2147483647"},
+		{"id-max-int32-plus-1", "id=2147483648"},
+		{"id-beyond-float64", "id=9007199254740993"},
+		{"id-max-int64", "id=9223372036854775807"},
+		{"id-min-int64", "id=-9223372036854775808"},
+		{"id-percent-encoded", "id=%31%32"},
+		{"id-nul-byte", "id=1%00"},
+		{"id-plus-sign", "id=%2B1"},
+		{"id-leading-space", "id=%201"},
+		{"id-exponent", "id=1e3"},
+		{"id-hex", "id=0x10"},
+		{"id-fraction", "id=1.0"},
+		{"id-minus-zero", "id=-0"},
+		{"id-leading-zeros", "id=0001"},
+		{"id-arabic-digit", "id=%D9%A1"},
+		{"id-invalid-utf8", "id=%FF%FE"},
+		{"id-long", "id=" + strings.Repeat("9", 400)},
+		{"id-array-syntax", "id[]=1"},
+		{"id-upper-case-name", "ID=1"},
+		{"id-json", "id=%7B%7D"},
+	}
+	rng := rand.New(rand.NewPCG(r.Seed, 0x636f6e7472616374)) // "contract"
+	out := make([]kase, 0, r.Generated)
+	for i := 0; i < r.Generated; i++ {
+		label, query := "", ""
+		if i < len(fixed) {
+			label, query = fixed[i].label, fixed[i].query
+		} else {
+			label = "random"
+			query = "id=" + strconv.FormatInt(1+rng.Int64N(1<<40), 10)
+		}
+		out = append(out, kase{
+			name:        fmt.Sprintf("generated/%02d-%s", i+1, label),
+			description: "a generated request: any documented status with a valid body, never a 5xx",
+			skip:        noCred,
+			request:     withCred(query),
+		})
+	}
+	return out
+}
+
+func first(reasons ...string) string {
+	for _, r := range reasons {
+		if r != "" {
+			return r
+		}
+	}
+	return ""
+}
+
+// ifEmpty returns reason when value is empty, else "".
+func ifEmpty(value, reason string) string {
+	if value == "" {
+		return reason
+	}
+	return ""
+}
+
+func idOrEmpty(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// build makes the request to send, the secrets in place.
+func (k *kase) build(r *resolved) (*http.Request, error) {
+	u := *r.endpoint
+	u.RawQuery = strings.ReplaceAll(k.request.query, keyRef, url.QueryEscape(r.APIKey))
+	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", "crawlkit-contract")
+	for _, h := range k.request.header {
+		v := strings.ReplaceAll(h[1], keyRef, r.APIKey)
+		req.Header.Set(h[0], strings.ReplaceAll(v, bearerRef, r.Bearer))
+	}
+	return req, nil
+}
+
+// curl writes the request as a curl command, the secrets as references to
+// the environment variables that hold them.
+func (k *kase) curl(r *resolved) string {
+	u := *r.endpoint
+	u.RawQuery = k.request.query
+	var b strings.Builder
+	b.WriteString("curl -sS -i ")
+	b.WriteString(shellQuote(u.String()))
+	for _, h := range k.request.header {
+		b.WriteString(" -H ")
+		b.WriteString(shellQuote(h[0] + ": " + h[1]))
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for a POSIX shell in double quotes, keeping the
+// ${CRAWLKIT_...} references expandable and nothing else.
+func shellQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if strings.HasPrefix(s[i:], keyRef) || strings.HasPrefix(s[i:], bearerRef) {
+			ref := keyRef
+			if strings.HasPrefix(s[i:], bearerRef) {
+				ref = bearerRef
+			}
+			b.WriteString(ref)
+			i += len(ref) - 1
+			continue
+		}
+		switch c := s[i]; c {
+		case '"', '\\', '$', '`':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -123,7 +123,7 @@ func findings(rep *contract.Report) string {
 
 func TestHostileServersFailWithinTheTimeout(t *testing.T) {
 	correct := mock(t)
-	for _, name := range []string{"hang", "oversized body", "closed mid-body", "redirect loop", "invalid JSON", "invalid UTF-8"} {
+	for _, name := range []string{"hang", "drip", "oversized body", "closed mid-body", "redirect loop", "invalid JSON", "invalid UTF-8"} {
 		t.Run(name, func(t *testing.T) {
 			var impl broken.Implementation
 			for _, i := range broken.All(time.Minute) {

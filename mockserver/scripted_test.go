@@ -293,6 +293,11 @@ func TestRuntimeScenarios(t *testing.T) {
 	post(t, srv.url+"/__crawlkit/scenarios", "scenarios:\n  - name: mine\n    match: {id: 404}\n    respond: {crawl: {status: finished}}\n", http.StatusCreated)
 	assert.Equal(t, 200, get(t, srv.url+"/crawl/info?id=404&key=k", nil).status, "runtime rules come before the catalog")
 
+	post(t, srv.url+"/__crawlkit/scenarios", "scenarios:\n  - name: replay\n    match: {id: 31337}\n    respond: {fixture: crawl-12345.json}\n", http.StatusCreated)
+	replay := get(t, srv.url+"/crawl/info?id=31337&key=k", nil)
+	assert.Contains(t, string(replay.body), `"id": 12345`, "a fixture rule answers with the file as written")
+	assert.Equal(t, "scenario replay", replay.header.Get(mockserver.AnsweredByHeader))
+
 	bad := post(t, srv.url+"/__crawlkit/scenarios", "scenarios:\n  - name: broken\n    respond: {status: 418}\n", http.StatusBadRequest)
 	assert.Contains(t, string(bad), "respond.status 418")
 	assert.Contains(t, string(bad), "admin API:2")
@@ -302,7 +307,8 @@ func TestRuntimeScenarios(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(get(t, srv.url+"/__crawlkit/scenarios", nil).body, &listed))
 	require.NotEmpty(t, listed.Scenarios)
-	assert.Equal(t, "mine", listed.Scenarios[0].Name)
+	assert.Equal(t, "replay", listed.Scenarios[0].Name, "newest first")
+	assert.Equal(t, "mine", listed.Scenarios[1].Name)
 	assert.Equal(t, "admin API", listed.Scenarios[0].Source)
 
 	del(t, srv.url+"/__crawlkit/scenarios?name=mine", http.StatusNoContent)

@@ -120,6 +120,23 @@ func All(hang time.Duration) []Implementation {
 					}
 				})
 			}},
+		{Name: "drip", Case: "found/key-query", Check: "transport",
+			Wrap: func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(200)
+					rc := http.NewResponseController(w)
+					for i := 0; i < 1000 && r.Context().Err() == nil; i++ {
+						if _, err := w.Write([]byte(" ")); err != nil || rc.Flush() != nil {
+							return
+						}
+						select {
+						case <-r.Context().Done():
+						case <-time.After(hang / 10):
+						}
+					}
+				})
+			}},
 		{Name: "oversized body", Case: "found/key-query", Check: "transport",
 			Wrap: func(h http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -94,8 +93,8 @@ func New(fixtures ...*Fixture) *Set {
 }
 
 // Load reads every *.json file at the top of fsys as a crawl, validates it
-// as a 200 response of GET /crawl/info, and returns them all or an error
-// naming each bad file with the JSON pointer and the reason.
+// as a 200 response of GET /crawl/info, and returns them all, or the good
+// ones and an error naming each bad file with the JSON pointer and the reason.
 func Load(ctx context.Context, fsys fs.FS, v *validate.Validator) (*Set, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -125,32 +124,28 @@ func Load(ctx context.Context, fsys fs.FS, v *validate.Validator) (*Set, error) 
 		}
 		set.byID[fx.ID] = fx
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
-	return set, nil
+	return set, errors.Join(errs...)
 }
 
 // Parse validates one fixture file's content.
 func Parse(ctx context.Context, file string, body []byte, v *validate.Validator) (*Fixture, error) {
-	var probe struct {
-		Data struct {
-			ID json.Number `json:"id"`
-		} `json:"data"`
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&probe); err != nil {
+	var syntax any
+	if err := json.Unmarshal(body, &syntax); err != nil {
 		return nil, &FileError{File: file, Violations: validate.Violations{{Reason: jsonReason(body, err)}}}
 	}
 	if vs := v.JSONResponse(ctx, http.StatusOK, body); len(vs) > 0 {
 		return nil, &FileError{File: file, Violations: vs}
 	}
-	id, err := probe.Data.ID.Int64()
-	if err != nil {
+	// The schema holds data.id to an integer of at least 1.
+	var probe struct {
+		Data struct {
+			ID int64 `json:"id"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
 		return nil, &FileError{File: file, Violations: validate.Violations{{Pointer: "/data/id", Reason: "must be an int64"}}}
 	}
-	return &Fixture{File: file, ID: id, Body: body}, nil
+	return &Fixture{File: file, ID: probe.Data.ID, Body: body}, nil
 }
 
 // jsonReason says where JSON decoding failed, as a line and column.
@@ -163,8 +158,6 @@ func jsonReason(body []byte, err error) string {
 		offset = syntax.Offset
 	case errors.As(err, &typ):
 		offset = typ.Offset
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		offset = int64(len(body))
 	}
 	if offset < 0 || offset > int64(len(body)) {
 		return "invalid JSON: " + err.Error()

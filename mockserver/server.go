@@ -17,7 +17,7 @@ import (
 	"github.com/crawlkit/crawlkit/auth"
 	"github.com/crawlkit/crawlkit/envelope"
 	"github.com/crawlkit/crawlkit/fixtureset"
-	"github.com/crawlkit/crawlkit/generate"
+	"github.com/crawlkit/crawlkit/scenario"
 	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
@@ -120,8 +120,9 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 // Fixtures returns the fixtures the server answers with now.
 func (s *Server) Fixtures() *fixtureset.Set { return s.state.Load().fixtures }
 
-// Generator returns the generator of the server's seed.
-func (s *Server) Generator() *generate.Generator { return generate.New(s.cfg.Seed) }
+// Scenarios returns the rules the server answers with now, in the order
+// they are tried.
+func (s *Server) Scenarios() []scenario.Rule { return s.state.Load().all() }
 
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/fixtureset"
@@ -57,16 +58,19 @@ func (s *Server) env(fixtures *fixtureset.Set) scenario.Env {
 }
 
 // loadState reads the fixtures and the scenarios files, validating all of
-// them, and keeps runtime as the admin rules. On any error nothing is kept.
+// them, and keeps runtime as the admin rules. On any error nothing is kept,
+// and the error names every problem in every file.
 func (s *Server) loadState(ctx context.Context, runtime []scenario.Rule) (*state, error) {
 	fixtures := fixtureset.New()
-	if s.cfg.Fixtures != nil {
-		var err error
-		if fixtures, err = fixtureset.Load(ctx, s.cfg.Fixtures, s.validator); err != nil {
-			return nil, err
-		}
-	}
+	var fixturesErr error
 	env := s.env(fixtures)
+	if s.cfg.Fixtures != nil {
+		fixtures, fixturesErr = fixtureset.Load(ctx, s.cfg.Fixtures, s.validator)
+		env = s.env(fixtures)
+		// A rule may name a fixture file whose own errors are reported above.
+		present, _ := fs.Glob(s.cfg.Fixtures, "*.json")
+		env.HasFixture = func(file string) bool { return slices.Contains(present, file) }
+	}
 	var rules []scenario.Rule
 	seen := map[string]bool{}
 	add := func(source string, data []byte) error {
@@ -86,12 +90,15 @@ func (s *Server) loadState(ctx context.Context, runtime []scenario.Rule) (*state
 	}
 	source, data, err := s.userScenarios()
 	if err != nil {
-		return nil, err
+		return nil, errors.Join(fixturesErr, err)
 	}
 	if data != nil {
 		if err := add(source, data); err != nil {
-			return nil, err
+			return nil, errors.Join(fixturesErr, err)
 		}
+	}
+	if fixturesErr != nil {
+		return nil, fixturesErr
 	}
 	if s.cfg.Catalog {
 		catalog, err := fs.ReadFile(crawlkit.Fixtures(), scenariosFile)

@@ -86,6 +86,8 @@ and checks any implementation of it against the same OpenAPI contract.`,
 		newVersionCmd(),
 		newServeCmd(),
 		newContractCmd(),
+		newGenCmd(),
+		newFixturesCmd(),
 	)
 	for _, c := range root.Commands() {
 		if c.Args == nil {

@@ -1,18 +1,16 @@
 package mockserver
 
 import (
-	"bytes"
-	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/httpserver"
+	"github.com/crawlkit/crawlkit/journal"
 	"github.com/crawlkit/crawlkit/scenario"
 )
 
@@ -27,17 +25,13 @@ const maxAdminBody = 1 << 20
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+adminPrefix+"catalog", s.adminCatalog)
-	mux.HandleFunc("GET "+adminPrefix+"requests", s.adminRequests)
-	mux.HandleFunc("DELETE "+adminPrefix+"requests", s.adminClearRequests)
+	mux.Handle("GET "+adminPrefix+"requests", s.journal.ListHandler())
+	mux.Handle("DELETE "+adminPrefix+"requests", s.journal.ClearHandler())
 	mux.HandleFunc("POST "+adminPrefix+"reset", s.adminReset)
 	mux.HandleFunc("GET "+adminPrefix+"scenarios", s.adminScenarios)
 	mux.HandleFunc("POST "+adminPrefix+"scenarios", s.adminAddScenarios)
 	mux.HandleFunc("DELETE "+adminPrefix+"scenarios", s.adminDeleteScenarios)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if msg := s.adminRefusal(r); msg != "" {
-			s.sendError(w, r, http.StatusForbidden, "FORBIDDEN", msg, nil)
-			return
-		}
+	routes := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h, pattern := mux.Handler(r)
 		if pattern == "" {
 			s.adminNoRoute(w, r)
@@ -45,25 +39,9 @@ func (s *Server) adminHandler() http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-// adminRefusal says why r may not use the admin API, or "".
-func (s *Server) adminRefusal(r *http.Request) string {
-	if s.cfg.AdminToken != "" {
-		token := r.Header.Get(AdminTokenHeader)
-		if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && token == "" {
-			token = bearer
-		}
-		if subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
-			return "The admin API needs the admin token in " + AdminTokenHeader + " or Authorization: Bearer"
-		}
-		return ""
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
-		return "The admin API answers loopback callers only; start crawlkit with --admin-token to open it"
-	}
-	return ""
+	return httpserver.Guard(s.cfg.AdminToken, routes, func(w http.ResponseWriter, r *http.Request, reason string) {
+		s.sendError(w, r, http.StatusForbidden, "FORBIDDEN", reason, nil)
+	})
 }
 
 func (s *Server) adminNoRoute(w http.ResponseWriter, r *http.Request) {
@@ -78,18 +56,6 @@ func (s *Server) adminNoRoute(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
 		"No admin endpoint at "+r.URL.Path+"; see GET /__crawlkit/catalog, /__crawlkit/requests, /__crawlkit/scenarios", nil)
-}
-
-func writeAdminJSON(w http.ResponseWriter, status int, v any) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	envelope.WriteJSON(w, status, b.Bytes())
 }
 
 // CatalogEntry is one magic value of the catalog.
@@ -147,53 +113,17 @@ func tryURL(id int64) string {
 }
 
 func (s *Server) adminCatalog(w http.ResponseWriter, _ *http.Request) {
-	writeAdminJSON(w, http.StatusOK, s.Catalog())
-}
-
-func (s *Server) adminRequests(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	var f filter
-	var bad []string
-	parse := func(name string, min int64, dst func(int64)) {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < min {
-				bad = append(bad, name)
-				return
-			}
-			dst(n)
-		}
-	}
-	parse("id", 1, func(n int64) { f.crawlID = n })
-	parse("status", 100, func(n int64) { f.status = int(n) })
-	parse("limit", 1, func(n int64) { f.limit = int(min(n, int64(s.cfg.JournalEntries))) })
-	if len(bad) > 0 {
-		fields := map[string][]string{}
-		for _, name := range bad {
-			fields[name] = []string{"must be a whole number"}
-		}
-		s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, "Invalid parameters: "+strings.Join(bad, ", "), fields)
-		return
-	}
-	if f.limit == 0 {
-		f.limit = 100
-	}
-	writeAdminJSON(w, http.StatusOK, map[string]any{"requests": s.journal.list(f)})
-}
-
-func (s *Server) adminClearRequests(w http.ResponseWriter, _ *http.Request) {
-	s.journal.clear()
-	w.WriteHeader(http.StatusNoContent)
+	journal.WriteJSON(w, http.StatusOK, s.Catalog())
 }
 
 func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
-	s.journal.clear()
+	s.journal.Clear()
 	s.progressions.reset()
 	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) adminScenarios(w http.ResponseWriter, _ *http.Request) {
-	writeAdminJSON(w, http.StatusOK, map[string]any{"scenarios": s.state.Load().all()})
+	journal.WriteJSON(w, http.StatusOK, map[string]any{"scenarios": s.state.Load().all()})
 }
 
 // adminAddScenarios adds rules, in the scenarios file's format (YAML or
@@ -230,7 +160,7 @@ func (s *Server) adminAddScenarios(w http.ResponseWriter, r *http.Request) {
 	next := *st
 	next.runtime = runtime
 	s.state.Store(&next)
-	writeAdminJSON(w, http.StatusCreated, map[string]any{"scenarios": rules})
+	journal.WriteJSON(w, http.StatusCreated, map[string]any{"scenarios": rules})
 }
 
 // adminDeleteScenarios removes the runtime rule ?name=, or all of them.

@@ -48,6 +48,8 @@ func BenchmarkHandler(b *testing.B) {
 	})
 	b.Run("huge-10000", func(b *testing.B) { benchRequests(b, srv, fixed("id=10000&key=demo"), nil) })
 	b.Run("bad-key-400", func(b *testing.B) { benchRequests(b, srv, fixed("id=1&key=invalid"), nil) })
-	b.Run("forced-404", func(b *testing.B) { benchRequests(b, srv, fixed("id=1&key=demo"), map[string]string{"Prefer": "code=404"}) })
+	b.Run("forced-404", func(b *testing.B) {
+		benchRequests(b, srv, fixed("id=1&key=demo"), map[string]string{"Prefer": "code=404"})
+	})
 	b.Run("bad-id-400", func(b *testing.B) { benchRequests(b, srv, fixed("id=abc&key=demo"), nil) })
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/crawlkit/crawlkit/httpserver"
 	"github.com/crawlkit/crawlkit/scenario"
 )
 
@@ -25,7 +26,7 @@ const (
 	// FaultHeader names the fault a deliberately broken answer plays.
 	FaultHeader = "X-Crawlkit-Fault"
 	// AdminTokenHeader carries the admin token; Authorization: Bearer works too.
-	AdminTokenHeader = "X-Crawlkit-Admin-Token"
+	AdminTokenHeader = httpserver.AdminTokenHeader
 )
 
 // Config sets up a mock server. The zero value serves seed 0 with any key
@@ -72,18 +73,8 @@ type Config struct {
 	ShutdownGrace time.Duration
 }
 
-// Defaults for Config's zero fields.
-const (
-	DefaultCacheEntries  = 1024
-	DefaultShutdownGrace = 10 * time.Second
-)
+// DefaultCacheEntries bounds the crawls kept ready when Config leaves it 0.
+const DefaultCacheEntries = 1024
 
-// Timeouts and limits of the HTTP server.
-const (
-	ReadHeaderTimeout = 5 * time.Second
-	ReadTimeout       = 10 * time.Second
-	// WriteTimeout leaves room for the longest delay a rule may ask for.
-	WriteTimeout   = scenario.MaxDelay + 10*time.Second
-	IdleTimeout    = 120 * time.Second
-	MaxHeaderBytes = 64 << 10
-)
+// WriteTimeout leaves room for the longest delay a rule may ask for.
+const WriteTimeout = scenario.MaxDelay + 10*time.Second

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/journal"
 )
 
 // exchange is what the handlers learn about one request, for its log line
@@ -89,10 +90,10 @@ func (s *Server) withExchange(next http.Handler) http.Handler {
 		if strings.HasPrefix(r.URL.Path, adminPrefix) || r.Method == http.MethodOptions {
 			return
 		}
-		s.journal.add(Entry{
+		s.journal.Add(journal.Entry{
 			Time:       start.UTC(),
 			Method:     r.Method,
-			URL:        redactedURL(r.URL),
+			URL:        journal.RedactedURL(r.URL),
 			CrawlID:    x.crawlID,
 			Status:     rec.status,
 			DurationMS: float64(elapsed.Microseconds()) / 1000,

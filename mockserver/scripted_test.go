@@ -21,6 +21,7 @@ import (
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/crawl"
 	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/journal"
 	"github.com/crawlkit/crawlkit/mockserver"
 	"github.com/crawlkit/crawlkit/scenario"
 )
@@ -323,8 +324,8 @@ func TestJournal(t *testing.T) {
 	get(t, srv.url+"/crawl/info?id=404&key=sk_secret", nil)
 	get(t, srv.url+"/crawl/info?id=42&key=sk_secret", nil)
 	get(t, srv.url+"/crawl/info?id=42", map[string]string{"X-API-KEY": "invalid"})
-	list := func(query string) []mockserver.Entry {
-		var out struct{ Requests []mockserver.Entry }
+	list := func(query string) []journal.Entry {
+		var out struct{ Requests []journal.Entry }
 		a := get(t, srv.url+"/__crawlkit/requests"+query, nil)
 		require.Equal(t, 200, a.status, string(a.body))
 		require.NoError(t, json.Unmarshal(a.body, &out))

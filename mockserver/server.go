@@ -2,7 +2,6 @@ package mockserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +16,8 @@ import (
 	"github.com/crawlkit/crawlkit/auth"
 	"github.com/crawlkit/crawlkit/envelope"
 	"github.com/crawlkit/crawlkit/fixtureset"
+	"github.com/crawlkit/crawlkit/httpserver"
+	"github.com/crawlkit/crawlkit/journal"
 	"github.com/crawlkit/crawlkit/scenario"
 	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
@@ -30,7 +31,7 @@ type Server struct {
 	examples     *examples
 	auth         *auth.Checker
 	cache        *lru.Cache[cacheKey, *prepared]
-	journal      *journal
+	journal      *journal.Journal
 	progressions *progressions
 	// state is swapped whole; writers hold stateMu.
 	state   atomic.Pointer[state]
@@ -73,14 +74,8 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = DefaultCacheEntries
 	}
-	if cfg.JournalEntries <= 0 {
-		cfg.JournalEntries = DefaultJournalEntries
-	}
 	if cfg.ProgressionEntries <= 0 {
 		cfg.ProgressionEntries = DefaultProgressionEntries
-	}
-	if cfg.ShutdownGrace <= 0 {
-		cfg.ShutdownGrace = DefaultShutdownGrace
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -101,7 +96,7 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 		examples:     ex,
 		auth:         auth.New(auth.Config{Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
 		cache:        cache,
-		journal:      newJournal(cfg.JournalEntries),
+		journal:      journal.New(cfg.JournalEntries),
 		progressions: progs,
 		stopping:     make(chan struct{}),
 	}
@@ -148,17 +143,6 @@ func (s *Server) stop() { s.stopOnce.Do(func() { close(s.stopping) }) }
 // the requests in flight finish within the shutdown grace, and returns nil.
 // With Config.Watch it reloads fixtures and scenarios when they change.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	srv.RegisterOnShutdown(s.stop)
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
 	if s.cfg.Watch {
@@ -166,21 +150,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			return err
 		}
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case err := <-served:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownGrace)
-	defer cancel()
-	err := srv.Shutdown(shutdownCtx)
-	if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
-		err = errors.Join(err, serveErr)
-	}
-	if err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
+	return httpserver.Serve(ctx, ln, s, httpserver.Options{
+		WriteTimeout:  WriteTimeout,
+		ShutdownGrace: s.cfg.ShutdownGrace,
+		Logger:        s.log,
+		OnShutdown:    s.stop,
+	})
 }

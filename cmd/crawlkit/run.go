@@ -86,6 +86,7 @@ and checks any implementation of it against the same OpenAPI contract.`,
 		newVersionCmd(),
 		newServeCmd(),
 		newContractCmd(),
+		newProxyCmd(),
 		newGenCmd(),
 		newFixturesCmd(),
 	)

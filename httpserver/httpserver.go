@@ -17,7 +17,7 @@ const (
 	ReadHeaderTimeout = 5 * time.Second
 	ReadTimeout       = 10 * time.Second
 	IdleTimeout       = 120 * time.Second
-	MaxHeaderBytes    = 64 << 10
+	MaxHeaderBytes    = 128 << 10
 	// DefaultShutdownGrace is how long a shutdown waits for requests in flight.
 	DefaultShutdownGrace = 10 * time.Second
 )

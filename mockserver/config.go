@@ -62,8 +62,9 @@ type Config struct {
 	Strict bool
 	// Logger receives one line a request; nil discards them.
 	Logger *slog.Logger
-	// CacheEntries bounds the crawls kept ready to serve.
+	// CacheEntries and CacheBytes bound the bodies kept ready to serve.
 	CacheEntries int
+	CacheBytes   int64
 	// JournalEntries bounds the request journal.
 	JournalEntries int
 	// ProgressionEntries bounds the progressing crawls whose polls are counted.
@@ -73,8 +74,8 @@ type Config struct {
 	ShutdownGrace time.Duration
 }
 
-// DefaultCacheEntries bounds the crawls kept ready when Config leaves it 0.
-const DefaultCacheEntries = 1024
+// DefaultCacheEntries bounds the bodies kept ready when Config leaves it 0.
+const DefaultCacheEntries = 4096
 
 // WriteTimeout leaves room for the longest delay a rule may ask for.
 const WriteTimeout = scenario.MaxDelay + 10*time.Second

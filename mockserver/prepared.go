@@ -83,7 +83,7 @@ func encodeCrawl(c *crawl.Crawl) ([]byte, error) {
 }
 
 func (s *Server) prepare(ctx context.Context, key cacheKey, build func() ([]byte, error)) (*prepared, error) {
-	if p, ok := s.cache.Get(key); ok {
+	if p, ok := s.cache.get(key); ok {
 		return p, nil
 	}
 	body, err := build()
@@ -91,6 +91,6 @@ func (s *Server) prepare(ctx context.Context, key cacheKey, build func() ([]byte
 		return nil, err
 	}
 	p := &prepared{body: body, violations: s.validator.JSONResponse(ctx, http.StatusOK, body)}
-	s.cache.Add(key, p)
+	s.cache.add(key, p)
 	return p, nil
 }

@@ -24,7 +24,7 @@ func (s *Server) Reload(ctx context.Context) error {
 		return err
 	}
 	s.state.Store(next)
-	s.cache.Purge()
+	s.cache.purge()
 	return nil
 }
 

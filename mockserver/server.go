@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/rs/cors"
 
 	"github.com/crawlkit/crawlkit/auth"
@@ -30,7 +29,7 @@ type Server struct {
 	validator    *validate.Validator
 	examples     *examples
 	auth         *auth.Checker
-	cache        *lru.Cache[cacheKey, *prepared]
+	cache        *bodyCache
 	journal      *journal.Journal
 	progressions *progressions
 	// state is swapped whole; writers hold stateMu.
@@ -81,7 +80,10 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	cache, err := lru.New[cacheKey, *prepared](cfg.CacheEntries)
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = DefaultCacheBytes
+	}
+	cache, err := newBodyCache(cfg.CacheEntries, cfg.CacheBytes)
 	if err != nil {
 		return nil, fmt.Errorf("crawl cache: %w", err)
 	}

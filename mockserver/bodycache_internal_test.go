@@ -1,0 +1,38 @@
+package mockserver
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBodyCacheKeepsToItsBudget(t *testing.T) {
+	c, err := newBodyCache(100, 1000)
+	require.NoError(t, err)
+	body := func(n int) *prepared { return &prepared{body: bytes.Repeat([]byte("x"), n)} }
+	for id := int64(1); id <= 50; id++ {
+		c.add(cacheKey{id: id}, body(100))
+		entries, size := c.size()
+		assert.LessOrEqual(t, size, int64(1000))
+		assert.LessOrEqual(t, entries, 10)
+	}
+	_, ok := c.get(cacheKey{id: 50})
+	assert.True(t, ok, "the newest stays")
+	_, ok = c.get(cacheKey{id: 1})
+	assert.False(t, ok, "the oldest went")
+
+	c.add(cacheKey{id: 99}, body(2000))
+	_, ok = c.get(cacheKey{id: 99})
+	assert.False(t, ok, "a body over the whole budget is not kept")
+
+	c.add(cacheKey{id: 50}, body(100))
+	_, size := c.size()
+	assert.Equal(t, int64(1000), size, "adding a key twice counts it once")
+
+	c.purge()
+	entries, size := c.size()
+	assert.Zero(t, entries)
+	assert.Zero(t, size)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,39 +24,36 @@ const maxAdminBody = 1 << 20
 // adminHandler serves the admin API: the catalog, the request journal,
 // resets, and scenarios added at run time.
 func (s *Server) adminHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+adminPrefix+"catalog", s.adminCatalog)
-	mux.Handle("GET "+adminPrefix+"requests", s.journal.ListHandler())
-	mux.Handle("DELETE "+adminPrefix+"requests", s.journal.ClearHandler())
-	mux.HandleFunc("POST "+adminPrefix+"reset", s.adminReset)
-	mux.HandleFunc("GET "+adminPrefix+"scenarios", s.adminScenarios)
-	mux.HandleFunc("POST "+adminPrefix+"scenarios", s.adminAddScenarios)
-	mux.HandleFunc("DELETE "+adminPrefix+"scenarios", s.adminDeleteScenarios)
-	routes := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h, pattern := mux.Handler(r)
-		if pattern == "" {
-			s.adminNoRoute(w, r)
+	routes := map[string]map[string]http.Handler{
+		"catalog":   {http.MethodGet: http.HandlerFunc(s.adminCatalog)},
+		"requests":  {http.MethodGet: s.journal.ListHandler(), http.MethodDelete: s.journal.ClearHandler()},
+		"reset":     {http.MethodPost: http.HandlerFunc(s.adminReset)},
+		"scenarios": {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
+	}
+	route := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		methods, ok := routes[strings.TrimPrefix(r.URL.Path, adminPrefix)]
+		if !ok {
+			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
+				"No admin endpoint at "+r.URL.Path+"; see GET /__crawlkit/catalog, /__crawlkit/requests, /__crawlkit/scenarios", nil)
+			return
+		}
+		h, ok := methods[r.Method]
+		if !ok {
+			allow := make([]string, 0, len(methods))
+			for m := range methods {
+				allow = append(allow, m)
+			}
+			slices.Sort(allow)
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.sendError(w, r, http.StatusMethodNotAllowed, envelope.CodeMethodNotAllowed,
+				fmt.Sprintf("Method %s is not allowed on %s; use %s", r.Method, r.URL.Path, strings.Join(allow, ", ")), nil)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
-	return httpserver.Guard(s.cfg.AdminToken, routes, func(w http.ResponseWriter, r *http.Request, reason string) {
+	return httpserver.Guard(s.cfg.AdminToken, route, func(w http.ResponseWriter, r *http.Request, reason string) {
 		s.sendError(w, r, http.StatusForbidden, "FORBIDDEN", reason, nil)
 	})
-}
-
-func (s *Server) adminNoRoute(w http.ResponseWriter, r *http.Request) {
-	methods := map[string]string{
-		"catalog": "GET", "requests": "GET, DELETE", "reset": "POST", "scenarios": "GET, POST, DELETE",
-	}
-	if allow, ok := methods[strings.TrimPrefix(r.URL.Path, adminPrefix)]; ok {
-		w.Header().Set("Allow", allow)
-		s.sendError(w, r, http.StatusMethodNotAllowed, envelope.CodeMethodNotAllowed,
-			fmt.Sprintf("Method %s is not allowed on %s; use %s", r.Method, r.URL.Path, allow), nil)
-		return
-	}
-	s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
-		"No admin endpoint at "+r.URL.Path+"; see GET /__crawlkit/catalog, /__crawlkit/requests, /__crawlkit/scenarios", nil)
 }
 
 // CatalogEntry is one magic value of the catalog.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -103,10 +104,16 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 		stopping:     make(chan struct{}),
 	}
 	s.state.Store(&state{fixtures: fixtureset.New()})
-	mux := http.NewServeMux()
-	mux.Handle(adminPrefix, s.adminHandler())
-	mux.HandleFunc("/", s.crawlInfo)
-	var h http.Handler = mux
+	// Routed by hand, not by http.ServeMux: its redirects to clean paths
+	// would answer outside the API's envelope.
+	admin, api := s.adminHandler(), http.HandlerFunc(s.crawlInfo)
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, adminPrefix) {
+			admin.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
 	if cfg.CORS {
 		h = corsHandler(h)
 	}

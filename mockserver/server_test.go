@@ -168,6 +168,8 @@ func TestBadInput(t *testing.T) {
 		{"overflowing id", "GET", "/crawl/info?id=99999999999999999999&key=k", 400, envelope.CodeValidation, "id"},
 		{"undecodable query", "GET", "/crawl/info?id=%zz&key=k", 400, envelope.CodeValidation, "query"},
 		{"unknown path", "GET", "/crawl/list?id=1&key=k", 404, envelope.CodeNotFound, ""},
+		{"dot path, found by fuzzing", "GET", "/./crawl/info?id=1&key=k", 404, envelope.CodeNotFound, ""},
+		{"dot admin path", "GET", "/__crawlkit/../__crawlkit/catalog", 404, envelope.CodeNotFound, ""},
 		{"wrong method", "POST", "/crawl/info?id=1&key=k", 405, envelope.CodeMethodNotAllowed, ""},
 		{"wrong method on /api/v1", "DELETE", "/api/v1/crawl/info?id=1&key=k", 405, envelope.CodeMethodNotAllowed, ""},
 	}

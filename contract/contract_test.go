@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -282,4 +283,28 @@ func TestMockPassesAsASubtestSuite(t *testing.T) {
 	defer ts.Close()
 	rep := contract.Test(t, contract.Config{BaseURL: ts.URL, APIKey: secretKey, Bearer: bearer(t)})
 	assert.True(t, rep.OK())
+}
+
+// TestAGigabyteBodyIsReadInBoundedMemory checks a server that streams 1 GiB:
+// the checker reads up to --max-body and stops.
+func TestAGigabyteBodyIsReadInBoundedMemory(t *testing.T) {
+	var impl broken.Implementation
+	for _, i := range broken.All(time.Second) {
+		if i.Name == "oversized body" {
+			impl = i
+		}
+	}
+	ts := httptest.NewServer(impl.Wrap(mock(t)))
+	defer ts.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rep, err := contract.Run(context.Background(), contract.Config{
+		BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1003, Cases: []string{"found/key-query"}, MaxBody: 1 << 20,
+	})
+	require.NoError(t, err)
+	runtime.ReadMemStats(&after)
+	require.False(t, rep.OK())
+	assert.Contains(t, rep.Cases[0].Failures[0].Message, "--max-body")
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<20), "allocated for a 1 GiB answer")
 }

@@ -24,6 +24,8 @@ const (
 
 // Options tune Serve.
 type Options struct {
+	// ReadHeaderTimeout bounds reading a request's head; 0 is the default.
+	ReadHeaderTimeout time.Duration
 	// WriteTimeout bounds writing one response.
 	WriteTimeout time.Duration
 	// ShutdownGrace bounds the wait for requests in flight; 0 is the default.
@@ -40,12 +42,15 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o Options) erro
 	if o.ShutdownGrace <= 0 {
 		o.ShutdownGrace = DefaultShutdownGrace
 	}
+	if o.ReadHeaderTimeout <= 0 {
+		o.ReadHeaderTimeout = ReadHeaderTimeout
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadHeaderTimeout: o.ReadHeaderTimeout,
 		ReadTimeout:       ReadTimeout,
 		WriteTimeout:      o.WriteTimeout,
 		IdleTimeout:       IdleTimeout,

@@ -72,6 +72,10 @@ type Config struct {
 	// ShutdownGrace is how long Serve waits for requests in flight when its
 	// context ends.
 	ShutdownGrace time.Duration
+	// ReadHeaderTimeout and WriteTimeout cut off slow clients; 0 keeps the
+	// defaults (httpserver.ReadHeaderTimeout, WriteTimeout).
+	ReadHeaderTimeout time.Duration
+	WriteTimeout      time.Duration
 }
 
 // DefaultCacheEntries bounds the bodies kept ready when Config leaves it 0.

@@ -52,11 +52,15 @@ func parseOverrides(r *http.Request, query url.Values, documented func(int) bool
 	source := map[string]string{}
 	for _, header := range r.Header.Values("Prefer") {
 		for _, pref := range strings.FieldsFunc(header, func(c rune) bool { return c == ',' || c == ';' }) {
-			name, value, _ := strings.Cut(strings.TrimSpace(pref), "=")
+			pref = strings.TrimSpace(pref)
+			name, value, _ := strings.Cut(pref, "=")
 			name = strings.ToLower(strings.TrimSpace(name))
 			value = strings.Trim(strings.TrimSpace(value), `"`)
 			switch {
-			case name == "" || standardPreference(name):
+			case pref == "" || standardPreference(name):
+				continue
+			case name == "":
+				bad("Prefer", "a preference without a name: "+strconv.Quote(clip(pref)))
 				continue
 			case !isPreference(name):
 				bad("Prefer", "unknown preference "+strconv.Quote(clip(name))+"; crawlkit reads "+preferenceNames)

@@ -430,3 +430,32 @@ func mustDelay(t testing.TB, s string) scenario.Delay {
 	require.NoError(t, err)
 	return d
 }
+
+// TestAdminRefusesANonLoopbackAddress binds the mock to an address of this
+// machine that is not loopback, when there is one, and calls it there.
+func TestAdminRefusesANonLoopbackAddress(t *testing.T) {
+	addrs, err := net.InterfaceAddrs()
+	require.NoError(t, err)
+	var ip net.IP
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil && !n.IP.IsLinkLocalUnicast() {
+			ip = n.IP
+			break
+		}
+	}
+	if ip == nil {
+		t.Skip("this machine has no non-loopback IPv4 address; TestAdminAccess injects one")
+	}
+	srv, err := mockserver.New(context.Background(), mockserver.Config{Fixtures: crawlkit.Fixtures()})
+	require.NoError(t, err)
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	a := get(t, "http://"+ln.Addr().String()+"/__crawlkit/requests", nil)
+	assert.Equal(t, http.StatusForbidden, a.status)
+	assert.Equal(t, "FORBIDDEN", errorOf(t, a).Code)
+	assert.Equal(t, 200, get(t, "http://"+ln.Addr().String()+"/crawl/info?id=1&key=k", nil).status, "the API itself answers anyone")
+}

@@ -159,10 +159,15 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 			return err
 		}
 	}
+	writeTimeout := s.cfg.WriteTimeout
+	if writeTimeout <= 0 {
+		writeTimeout = WriteTimeout
+	}
 	return httpserver.Serve(ctx, ln, s, httpserver.Options{
-		WriteTimeout:  WriteTimeout,
-		ShutdownGrace: s.cfg.ShutdownGrace,
-		Logger:        s.log,
-		OnShutdown:    s.stop,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		WriteTimeout:      writeTimeout,
+		ShutdownGrace:     s.cfg.ShutdownGrace,
+		Logger:            s.log,
+		OnShutdown:        s.stop,
 	})
 }

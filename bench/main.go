@@ -1,0 +1,387 @@
+// Command bench measures crawlkit beside Prism and a bare net/http handler
+// serving the same bytes, on this machine, with the same load generator
+// (wrk), and prints a table: requests/s, p50 and p99 latency, peak resident
+// memory, start-up time, first answer, and each one's ratio to crawlkit.
+// Results also go to a JSON file. Run it from the repository's root:
+//
+//	go run ./bench
+//
+// It installs what it needs when missing: wrk (Debian's package) and Prism
+// (npm, pinned in bench/package.json).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// benchCase is one request measured on every server that can answer it.
+type benchCase struct {
+	Name   string
+	Query  string
+	Header map[string]string
+	// PrismHeader is what asks Prism for the same answer; nil when Prism
+	// cannot give it at all.
+	PrismHeader map[string]string
+	Prism       bool
+}
+
+var cases = []benchCase{
+	{Name: "seed crawl (id 12345)", Query: "id=12345&key=demo", Prism: true},
+	{Name: "generated crawl, 20 screenshots", Query: "id=1003&key=demo", PrismHeader: map[string]string{"Prefer": "dynamic=true"}, Prism: true},
+	{Name: "10,000-screenshot crawl", Query: "id=10000&key=demo"},
+	{Name: "400 bad key", Query: "id=1&key=invalid", PrismHeader: map[string]string{"Prefer": "code=400"}, Prism: true},
+	{Name: "forced 404", Query: "id=1&key=demo", Header: map[string]string{"Prefer": "code=404"}, PrismHeader: map[string]string{"Prefer": "code=404"}, Prism: true},
+}
+
+// Result is one server's figures for one case.
+type Result struct {
+	Case         string  `json:"case"`
+	Server       string  `json:"server"`
+	RequestsPerS float64 `json:"requests_per_s"`
+	P50MS        float64 `json:"p50_ms"`
+	P99MS        float64 `json:"p99_ms"`
+	PeakRSSMB    float64 `json:"peak_rss_mb"`
+	StartupMS    float64 `json:"startup_ms"`
+	FirstMS      float64 `json:"first_answer_ms"`
+	Status       int     `json:"status"`
+	Errors       int     `json:"non_2xx_or_3xx"`
+}
+
+// Report is everything one run measured.
+type Report struct {
+	Date        time.Time `json:"date"`
+	Machine     string    `json:"machine"`
+	Duration    string    `json:"duration"`
+	Connections int       `json:"connections"`
+	Results     []Result  `json:"results"`
+	ContractMS  float64   `json:"contract_suite_ms"`
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	duration := fs.Duration("duration", 10*time.Second, "load per case and server")
+	conns := fs.Int("connections", 16, "concurrent connections")
+	out := fs.String("out", "bench/results/latest.json", "JSON results")
+	skipPrism := fs.Bool("no-prism", false, "measure crawlkit and the baseline only")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := ensureTools(ctx, !*skipPrism, stderr); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "crawlkit-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	crawlkit := filepath.Join(tmp, "crawlkit")
+	baseline := filepath.Join(tmp, "baseline")
+	for bin, pkg := range map[string]string{crawlkit: "./cmd/crawlkit", baseline: "./bench/baseline"} {
+		if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+			return fmt.Errorf("build %s: %w\n%s", pkg, err, out)
+		}
+	}
+	rep := &Report{Date: time.Now().UTC(), Machine: machine(), Duration: duration.String(), Connections: *conns}
+	for _, c := range cases {
+		// crawlkit first: its answer is the bytes the baseline serves.
+		ck, body, status, err := measure(ctx, c, c.Header, []string{crawlkit, "serve", "--log-format", "json"}, "crawlkit", *duration, *conns)
+		if err != nil {
+			return fmt.Errorf("%s, crawlkit: %w", c.Name, err)
+		}
+		rep.Results = append(rep.Results, ck)
+		fmt.Fprintf(stderr, "%s: crawlkit %.0f req/s\n", c.Name, ck.RequestsPerS)
+		bodyFile := filepath.Join(tmp, "body.json")
+		if err := os.WriteFile(bodyFile, body, 0o600); err != nil {
+			return err
+		}
+		bl, _, _, err := measure(ctx, c, nil, []string{baseline, "-body", bodyFile, "-status", strconv.Itoa(status)}, "net/http baseline", *duration, *conns)
+		if err != nil {
+			return fmt.Errorf("%s, baseline: %w", c.Name, err)
+		}
+		rep.Results = append(rep.Results, bl)
+		fmt.Fprintf(stderr, "%s: baseline %.0f req/s\n", c.Name, bl.RequestsPerS)
+		if c.Prism && !*skipPrism {
+			pr, _, _, err := measure(ctx, c, c.PrismHeader, []string{"bench/node_modules/.bin/prism", "mock", "openapi.yaml"}, "Prism 5.16", *duration, *conns)
+			if err != nil {
+				return fmt.Errorf("%s, prism: %w", c.Name, err)
+			}
+			rep.Results = append(rep.Results, pr)
+			fmt.Fprintf(stderr, "%s: prism %.0f req/s\n", c.Name, pr.RequestsPerS)
+		}
+	}
+	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(rep, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	_, err = io.WriteString(stdout, table(rep))
+	return err
+}
+
+// measure starts a server, times its start-up and first answer, loads it
+// with wrk, reads its peak memory, and stops it.
+func measure(ctx context.Context, c benchCase, header map[string]string, command []string, name string, d time.Duration, conns int) (Result, []byte, int, error) {
+	port, err := freePort()
+	if err != nil {
+		return Result{}, nil, 0, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	args := append([]string{}, command[1:]...)
+	if name == "Prism 5.16" {
+		args = append(args, "-h", "127.0.0.1", "-p", strconv.Itoa(port))
+	} else {
+		args = append(args, addrFlag(command[0]), addr)
+	}
+	cmd := exec.CommandContext(ctx, command[0], args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return Result{}, nil, 0, err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	url := "http://" + addr + "/crawl/info?" + c.Query
+	if err := waitUp(ctx, "http://"+addr+"/crawl/info?id=1&key=demo", 30*time.Second); err != nil {
+		return Result{}, nil, 0, fmt.Errorf("%s did not start: %w", name, err)
+	}
+	startup := time.Since(start)
+	first := time.Now()
+	status, body, err := fetch(ctx, url, header)
+	if err != nil {
+		return Result{}, nil, 0, err
+	}
+	firstMS := ms(time.Since(first))
+	res, err := wrk(ctx, url, header, d, conns)
+	if err != nil {
+		return Result{}, nil, 0, err
+	}
+	res.Case, res.Server, res.Status = c.Name, name, status
+	res.StartupMS, res.FirstMS = ms(startup), firstMS
+	res.PeakRSSMB = peakRSS(cmd.Process.Pid)
+	return res, body, status, nil
+}
+
+func addrFlag(bin string) string {
+	if filepath.Base(bin) == "baseline" {
+		return "-addr"
+	}
+	return "--addr"
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+func waitUp(ctx context.Context, url string, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		status, _, err := fetch(ctx, url, nil)
+		if err == nil && status > 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("no answer within %s: %w", limit, err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func fetch(ctx context.Context, url string, header map[string]string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+var (
+	rpsRE     = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
+	latencyRE = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$`)
+	non2xxRE  = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+)
+
+// wrk runs the load generator on one thread, as the figures in the issue were taken.
+func wrk(ctx context.Context, url string, header map[string]string, d time.Duration, conns int) (Result, error) {
+	args := []string{"-t1", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency"}
+	for k, v := range header {
+		args = append(args, "-H", k+": "+v)
+	}
+	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
+	if err != nil {
+		return Result{}, fmt.Errorf("wrk: %w\n%s", err, out)
+	}
+	var r Result
+	m := rpsRE.FindSubmatch(out)
+	if m == nil {
+		return Result{}, fmt.Errorf("wrk printed no rate:\n%s", out)
+	}
+	r.RequestsPerS, _ = strconv.ParseFloat(string(m[1]), 64)
+	for _, l := range latencyRE.FindAllSubmatch(out, -1) {
+		v, _ := strconv.ParseFloat(string(l[2]), 64)
+		switch string(l[3]) {
+		case "us":
+			v /= 1000
+		case "s":
+			v *= 1000
+		}
+		if string(l[1]) == "50" {
+			r.P50MS = v
+		} else {
+			r.P99MS = v
+		}
+	}
+	if m := non2xxRE.FindSubmatch(out); m != nil {
+		r.Errors, _ = strconv.Atoi(string(m[1]))
+	}
+	return r, nil
+}
+
+// peakRSS reads a process's peak resident memory, in MB.
+func peakRSS(pid int) float64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// contractSuite times crawlkit contract against a local crawlkit serve.
+func contractSuite(ctx context.Context, crawlkit string) (float64, error) {
+	port, err := freePort()
+	if err != nil {
+		return 0, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	srv := exec.CommandContext(ctx, crawlkit, "serve", "--addr", addr)
+	if err := srv.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	if err := waitUp(ctx, "http://"+addr+"/crawl/info?id=1&key=demo", 10*time.Second); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, crawlkit, "contract", "--base-url", "http://"+addr)
+	cmd.Env = append(os.Environ(), "CRAWLKIT_API_KEY=demo_key")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("contract suite: %w\n%s", err, out)
+	}
+	return ms(time.Since(start)), nil
+}
+
+func machine() string {
+	model := "unknown CPU"
+	if info, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(info), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%s, %d cores, %s/%s, %s", model, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// table writes the results as a Markdown table, each figure with its ratio
+// to crawlkit's for the same case.
+func table(rep *Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured %s on %s; wrk, 1 thread, %d connections, %s a case.\n\n", rep.Date.Format("2006-01-02"), rep.Machine, rep.Connections, rep.Duration)
+	b.WriteString("| case | server | requests/s | vs crawlkit | p50 ms | p99 ms | peak RSS MB | start-up ms | first answer ms |\n")
+	b.WriteString("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	ref := map[string]float64{}
+	for _, r := range rep.Results {
+		if r.Server == "crawlkit" {
+			ref[r.Case] = r.RequestsPerS
+		}
+	}
+	for _, r := range rep.Results {
+		ratio := "1"
+		if r.Server != "crawlkit" && r.RequestsPerS > 0 {
+			ratio = fmt.Sprintf("%.2fx", r.RequestsPerS/ref[r.Case])
+		}
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.2f | %.2f | %.1f | %.0f | %.1f |\n",
+			r.Case, r.Server, r.RequestsPerS, ratio, r.P50MS, r.P99MS, r.PeakRSSMB, r.StartupMS, r.FirstMS)
+	}
+	fmt.Fprintf(&b, "\nThe contract suite against a local mock: %.0f ms.\n", rep.ContractMS)
+	return b.String()
+}
+
+// ensureTools installs wrk and Prism when they are missing.
+func ensureTools(ctx context.Context, prism bool, log io.Writer) error {
+	if _, err := exec.LookPath("wrk"); err != nil {
+		fmt.Fprintln(log, "installing wrk (Debian package)")
+		for _, args := range [][]string{{"apt-get", "update", "-qq"}, {"apt-get", "install", "-y", "-qq", "wrk"}} {
+			cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+			cmd.Stdout, cmd.Stderr = log, log
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("install wrk: %w", err)
+			}
+		}
+	}
+	if !prism {
+		return nil
+	}
+	if _, err := os.Stat("bench/node_modules/.bin/prism"); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(log, "installing Prism (npm, bench/package.json)")
+		cmd := exec.CommandContext(ctx, "npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
+		cmd.Dir = "bench"
+		cmd.Stdout, cmd.Stderr = log, log
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("install Prism: %w", err)
+		}
+	}
+	return nil
+}

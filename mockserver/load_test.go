@@ -111,12 +111,18 @@ func TestLoad(t *testing.T) {
 // heapSamples are heap sizes in use after a GC, a second apart.
 type heapSamples []uint64
 
+// String sums the samples up by thirds of the run: the peak of each.
 func (h heapSamples) String() string {
-	parts := make([]string, len(h))
-	for i, b := range h {
-		parts[i] = fmt.Sprintf("%.1fMiB", float64(b)/(1<<20))
+	if len(h) < 3 {
+		parts := make([]string, len(h))
+		for i, b := range h {
+			parts[i] = fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+		}
+		return strings.Join(parts, ", ")
 	}
-	return strings.Join(parts, " ")
+	third := len(h) / 3
+	return fmt.Sprintf("peak %.1f / %.1f / %.1f MiB in the first, middle and last thirds (%d samples)",
+		float64(peak(h[:third]))/(1<<20), float64(peak(h[third:2*third]))/(1<<20), float64(peak(h[2*third:]))/(1<<20), len(h))
 }
 
 func peak(h heapSamples) uint64 {

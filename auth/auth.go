@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -62,13 +63,18 @@ func New(cfg Config) *Checker {
 // checked and the others ignored: the X-API-KEY header first, then the key
 // query parameter, then the bearer token. An empty key counts as none.
 func (c *Checker) Check(r *http.Request) (string, error) {
-	if key := r.Header.Get("X-API-KEY"); key != "" {
+	return c.CheckParts(r.Header, r.URL.Query())
+}
+
+// CheckParts is Check for headers and a query the caller parsed already.
+func (c *Checker) CheckParts(header http.Header, query url.Values) (string, error) {
+	if key := header.Get("X-API-KEY"); key != "" {
 		return SourceHeader, c.checkKey(key)
 	}
-	if key := r.URL.Query().Get("key"); key != "" {
+	if key := query.Get("key"); key != "" {
 		return SourceQuery, c.checkKey(key)
 	}
-	if authz := r.Header.Get("Authorization"); authz != "" {
+	if authz := header.Get("Authorization"); authz != "" {
 		return SourceBearer, c.checkBearer(authz)
 	}
 	return "", ErrMissing

@@ -35,9 +35,16 @@ type Entry struct {
 // Journal is a bounded ring of the latest entries, safe for concurrent use.
 type Journal struct {
 	mu      sync.Mutex
-	entries []Entry
+	entries []kept
 	next    int
 	full    bool
+}
+
+// kept is an entry with its request URL, written out, key redacted, only
+// when the entry is listed: answering stays cheap.
+type kept struct {
+	Entry
+	url *url.URL
 }
 
 // New returns a journal of size entries at most.
@@ -45,17 +52,18 @@ func New(size int) *Journal {
 	if size <= 0 {
 		size = DefaultEntries
 	}
-	return &Journal{entries: make([]Entry, size)}
+	return &Journal{entries: make([]kept, size)}
 }
 
 // Cap is the most entries the journal keeps.
 func (j *Journal) Cap() int { return len(j.entries) }
 
-// Add records e, dropping the oldest entry when full.
-func (j *Journal) Add(e Entry) {
+// Add records e for a request to u, dropping the oldest entry when full.
+// Listed, the entry's URL is u with the key redacted.
+func (j *Journal) Add(e Entry, u *url.URL) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries[j.next] = e
+	j.entries[j.next] = kept{Entry: e, url: u}
 	j.next = (j.next + 1) % len(j.entries)
 	if j.next == 0 {
 		j.full = true
@@ -87,28 +95,40 @@ func (j *Journal) List(f Filter) []Entry {
 	}
 	out := []Entry{}
 	for i := 0; i < n && (f.Limit <= 0 || len(out) < f.Limit); i++ {
-		e := j.entries[(j.next-1-i+len(j.entries))%len(j.entries)]
-		if (f.CrawlID != 0 && e.CrawlID != f.CrawlID) || (f.Status != 0 && e.Status != f.Status) {
+		k := j.entries[(j.next-1-i+len(j.entries))%len(j.entries)]
+		if (f.CrawlID != 0 && k.CrawlID != f.CrawlID) || (f.Status != 0 && k.Status != f.Status) {
 			continue
+		}
+		e := k.Entry
+		if k.url != nil {
+			e.URL = RedactedURL(k.url)
 		}
 		out = append(out, e)
 	}
 	return out
 }
 
-// RedactedURL is a request URL with the key query parameter's value hidden.
+// RedactedURL is a request URL with the key query parameter's values
+// hidden, written without decoding the rest of the query.
 func RedactedURL(u *url.URL) string {
-	q, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return u.Path + "?(undecodable query)"
+	if u.RawQuery == "" {
+		return u.Path
 	}
-	if !q.Has("key") {
-		return u.RequestURI()
+	parts := strings.Split(u.RawQuery, "&")
+	for i, part := range parts {
+		name, _, hasValue := strings.Cut(part, "=")
+		if strings.ContainsAny(name, "%+") {
+			if unescaped, err := url.QueryUnescape(name); err == nil {
+				name = unescaped
+			} else {
+				return u.Path + "?(undecodable query)"
+			}
+		}
+		if name == "key" && hasValue {
+			parts[i] = "key=REDACTED"
+		}
 	}
-	for i := range q["key"] {
-		q["key"][i] = "REDACTED"
-	}
-	return u.Path + "?" + q.Encode()
+	return u.Path + "?" + strings.Join(parts, "&")
 }
 
 // ListHandler answers GET with the entries, filtered by the id, status and

@@ -21,9 +21,10 @@ import (
 func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	x := exchangeOf(ctx)
+	query, queryErr := url.ParseQuery(r.URL.RawQuery)
 	// For the journal, before any check: a request refused for its key is
 	// still found by its crawl id.
-	x.crawlID, _ = strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
+	x.crawlID, _ = strconv.ParseInt(query.Get("id"), 10, 64)
 	if err := s.validator.Route(r); err != nil {
 		if spec.StatusFor(err) == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", http.MethodGet)
@@ -35,16 +36,15 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("No endpoint at %s; this API serves GET %s and GET /api/v1%s", r.URL.Path, spec.Path, spec.Path), nil)
 		return
 	}
-	if _, err := s.auth.Check(r); err != nil {
+	if _, err := s.auth.CheckParts(r.Header, query); err != nil {
 		s.reject(w, r, http.StatusBadRequest, envelope.CodeInvalidAPIKey, authMessage(err), nil)
 		return
 	}
-	if fields := s.validator.Request(ctx, r); fields != nil {
+	if fields := s.validator.Params(ctx, r, query, queryErr); fields != nil {
 		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("parameter", fields), fields)
 		return
 	}
 	// The validator accepted the query, and id as a decimal int64 of at least 1.
-	query, _ := url.ParseQuery(r.URL.RawQuery)
 	id := x.crawlID
 	o, fields := parseOverrides(r, query, s.validator.Documented, s.examples.has)
 	if fields != nil {

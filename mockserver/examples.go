@@ -73,13 +73,13 @@ func (ex *examples) statuses() map[string]int {
 // defaultFor is the example a status answers with when none is named.
 func (ex *examples) defaultFor(status int) string { return ex.first[status] }
 
-// render returns example name's status and body for the request requestID.
-func (ex *examples) render(name, requestID string) (int, []byte) {
+// render returns example name's status, and its body for a 200 or its
+// envelope for an error; the error's request id is left for the caller.
+func (ex *examples) render(name string) (int, []byte, *envelope.Error) {
 	status := ex.byName[name].Status
 	if body, ok := ex.bodies[name]; ok {
-		return status, body
+		return status, body, nil
 	}
 	env := ex.errors[name]
-	env.Details.RequestID = requestID
-	return status, env.Body()
+	return status, nil, &env
 }

@@ -72,14 +72,15 @@ func (s *Server) withExchange(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), exchangeKey{}, x)
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		elapsed := time.Since(start)
-		attrs := []slog.Attr{
+		attrs := make([]slog.Attr, 0, 8)
+		attrs = append(attrs,
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.status),
 			slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", elapsed),
 			slog.String("request_id", x.requestID),
-		}
+		)
 		if x.answeredBy != "" {
 			attrs = append(attrs, slog.String("answered_by", x.answeredBy))
 		}
@@ -93,13 +94,12 @@ func (s *Server) withExchange(next http.Handler) http.Handler {
 		s.journal.Add(journal.Entry{
 			Time:       start.UTC(),
 			Method:     r.Method,
-			URL:        journal.RedactedURL(r.URL),
 			CrawlID:    x.crawlID,
 			Status:     rec.status,
 			DurationMS: float64(elapsed.Microseconds()) / 1000,
 			RequestID:  x.requestID,
 			AnsweredBy: x.answeredBy,
 			Fault:      x.fault,
-		})
+		}, r.URL)
 	})
 }

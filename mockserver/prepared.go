@@ -12,9 +12,10 @@ import (
 	"github.com/crawlkit/crawlkit/validate"
 )
 
-// cacheKey names one deterministic body: a fixture file, or a generated
-// crawl for a seed, an id and options, or one poll of a progression.
+// cacheKey names one deterministic body: a 200 example, a fixture file, a
+// generated crawl for a seed, an id and options, or one poll of a progression.
 type cacheKey struct {
+	example     string
 	fixture     string
 	seed        uint64
 	id          int64
@@ -38,8 +39,12 @@ func (s *Server) render(ctx context.Context, p *plan, id int64) (int, []byte, va
 	)
 	switch p.kind {
 	case answerExample:
-		status, body := s.examples.render(p.example, requestID(ctx))
-		return status, body, s.validator.JSONResponse(ctx, status, body), nil
+		status, body, env := s.examples.render(p.example)
+		if env != nil {
+			body, violations := s.errorBody(ctx, status, env)
+			return status, body, violations, nil
+		}
+		prep, err = s.prepare(ctx, cacheKey{example: p.example}, func() ([]byte, error) { return body, nil })
 	case answerFixture:
 		fx := p.fixture
 		prep, err = s.prepare(ctx, cacheKey{fixture: fx.File, id: fx.ID}, func() ([]byte, error) { return fx.Body, nil })

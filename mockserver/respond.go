@@ -1,7 +1,10 @@
 package mockserver
 
 import (
+	"bytes"
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/crawlkit/crawlkit/envelope"
@@ -13,16 +16,39 @@ const maxViolationsHeader = 2048
 
 // sendError answers with the error envelope, validated like every response.
 func (s *Server) sendError(w http.ResponseWriter, r *http.Request, status int, code, message string, fields validate.Fields) {
-	env := envelope.NewError(code, message, requestID(r.Context()))
+	env := envelope.NewError(code, message, "")
 	env.Fields = fields
-	body := env.Body()
-	// Statuses off the contract's operation (404 and 405 off its route) still
-	// carry the contract's error envelope: check the body as a 400's.
+	body, violations := s.errorBody(r.Context(), status, env)
+	s.send(w, r, status, body, violations)
+}
+
+// probeRequestID stands for the request id while an error body is
+// validated; it has the shape of every id envelope.NewRequestID makes.
+const probeRequestID = "req_0000000000000000"
+
+// errorBody returns env as the body for the request in ctx, and its
+// verdict. The verdict does not depend on the request id (always of
+// NewRequestID's shape), so it is computed once per envelope and status, on
+// the body with probeRequestID, and cached.
+func (s *Server) errorBody(ctx context.Context, status int, env *envelope.Error) ([]byte, validate.Violations) {
+	probe := *env
+	probe.Details.RequestID = probeRequestID
+	probeBody := probe.Body()
+	// Statuses off the contract's operation (404 and 405 off its route, the
+	// admin API's) still carry the contract's error envelope: check the body
+	// as a 400's.
 	checkAs := status
 	if !s.validator.Documented(status) {
 		checkAs = http.StatusBadRequest
 	}
-	s.send(w, r, status, body, s.validator.JSONResponse(r.Context(), checkAs, body))
+	key := strconv.Itoa(checkAs) + string(probeBody)
+	violations, ok := s.verdicts.Get(key)
+	if !ok {
+		violations = s.validator.JSONResponse(ctx, checkAs, probeBody)
+		s.verdicts.Add(key, violations)
+	}
+	body := bytes.Replace(probeBody, []byte(`"`+probeRequestID+`"`), []byte(strconv.Quote(requestID(ctx))), 1)
+	return body, violations
 }
 
 // send writes a response whose violations of the contract are known: they

@@ -3,7 +3,6 @@ package mockserver
 import (
 	"context"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/rs/cors"
 
 	"github.com/crawlkit/crawlkit/auth"
@@ -25,12 +25,14 @@ import (
 
 // Server is the mock. It is an http.Handler, safe for concurrent use.
 type Server struct {
-	cfg          Config
-	log          *slog.Logger
-	validator    *validate.Validator
-	examples     *examples
-	auth         *auth.Checker
-	cache        *bodyCache
+	cfg       Config
+	log       *slog.Logger
+	validator *validate.Validator
+	examples  *examples
+	auth      *auth.Checker
+	cache     *bodyCache
+	// verdicts holds the verdicts of error envelopes, by status and body.
+	verdicts     *lru.Cache[string, validate.Violations]
 	journal      *journal.Journal
 	progressions *progressions
 	// state is swapped whole; writers hold stateMu.
@@ -41,6 +43,9 @@ type Server struct {
 	stopOnce sync.Once
 	handler  http.Handler
 }
+
+// errorVerdicts bounds the error envelopes whose verdicts are kept.
+const errorVerdicts = 1024
 
 // New loads the contract, the fixtures and the scenarios and returns a server
 // ready to serve. An invalid fixture or rule is an error naming the file, the
@@ -79,7 +84,7 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 	}
 	logger := cfg.Logger
 	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = DefaultCacheBytes
@@ -87,6 +92,10 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 	cache, err := newBodyCache(cfg.CacheEntries, cfg.CacheBytes)
 	if err != nil {
 		return nil, fmt.Errorf("crawl cache: %w", err)
+	}
+	verdicts, err := lru.New[string, validate.Violations](errorVerdicts)
+	if err != nil {
+		return nil, fmt.Errorf("verdict cache: %w", err)
 	}
 	progs, err := newProgressions(cfg.ProgressionEntries)
 	if err != nil {
@@ -99,6 +108,7 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 		examples:     ex,
 		auth:         auth.New(auth.Config{Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
 		cache:        cache,
+		verdicts:     verdicts,
 		journal:      journal.New(cfg.JournalEntries),
 		progressions: progs,
 		stopping:     make(chan struct{}),

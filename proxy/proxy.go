@@ -173,10 +173,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p.log.LogAttrs(r.Context(), level, "proxied", attrs...)
 	p.journal.Add(journal.Entry{
-		Time: start.UTC(), Method: r.Method, URL: journal.RedactedURL(r.URL), CrawlID: x.crawlID,
+		Time: start.UTC(), Method: r.Method, CrawlID: x.crawlID,
 		Status: rec.status, DurationMS: float64(elapsed.Microseconds()) / 1000, RequestID: requestID,
 		AnsweredBy: "upstream", Violations: x.violations,
-	})
+	}, r.URL)
 }
 
 // rewrite points a request at the upstream: the mock's base paths ("" and

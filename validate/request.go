@@ -41,11 +41,20 @@ const QueryField = "query"
 // written other than as plain decimal digits are errors, not a first value
 // picked at random. It returns nil when every parameter is good.
 func (v *Validator) Request(ctx context.Context, r *http.Request) Fields {
-	fields := Fields{}
 	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
+	return v.Params(ctx, r, query, err)
+}
+
+// Params is Request for a query the caller parsed already, with the error
+// url.ParseQuery gave, so that a handler parses it once.
+func (v *Validator) Params(ctx context.Context, r *http.Request, query url.Values, parseErr error) Fields {
+	fields := Fields{}
+	if parseErr != nil {
 		fields.add(QueryField, "is not a valid URL-encoded query string")
 		return fields
+	}
+	if _, ok := v.valid.Get(r.URL.RawQuery); ok {
+		return nil
 	}
 	for _, p := range v.route.Operation.Parameters {
 		if p.Value.In != openapi3.ParameterInQuery {
@@ -77,6 +86,7 @@ func (v *Validator) Request(ctx context.Context, r *http.Request) Fields {
 		collectRequest(err, fields)
 	}
 	if len(fields) == 0 {
+		v.valid.Add(r.URL.RawQuery, struct{}{})
 		return nil
 	}
 	return fields

@@ -14,6 +14,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/crawlkit/crawlkit/spec"
 )
@@ -23,7 +24,13 @@ import (
 type Validator struct {
 	router routers.Router
 	route  *routers.Route
+	// valid remembers raw queries whose parameters passed: the verdict
+	// depends on the query alone, and a client polls the same one.
+	valid *lru.Cache[string, struct{}]
 }
+
+// validQueries bounds the queries remembered as valid.
+const validQueries = 4096
 
 // New returns a validator for doc, as spec.Load returns it.
 func New(doc *openapi3.T) (*Validator, error) {
@@ -35,7 +42,12 @@ func New(doc *openapi3.T) (*Validator, error) {
 	if err != nil {
 		return nil, err
 	}
+	valid, err := lru.New[string, struct{}](validQueries)
+	if err != nil {
+		return nil, err
+	}
 	return &Validator{
+		valid:  valid,
 		router: router,
 		route: &routers.Route{
 			Spec:      doc,

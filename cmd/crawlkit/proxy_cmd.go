@@ -35,7 +35,9 @@ fixture that crawlkit serve --fixtures DIR replays.`,
 			if cfg.Upstream == "" {
 				return usageError{errors.New("--upstream is required")}
 			}
-			logger, err := newLogger(cmd.ErrOrStderr(), logFormat)
+			logs := newFlushingWriter(cmd.ErrOrStderr())
+			defer logs.Close()
+			logger, err := newLogger(logs, logFormat)
 			if err != nil {
 				return err
 			}

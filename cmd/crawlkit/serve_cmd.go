@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -64,8 +65,10 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	return cmd
 }
 
-func serve(cmd *cobra.Command, o serveOptions) error {
-	logger, err := newLogger(cmd.ErrOrStderr(), o.logFormat)
+func serve(cmd *cobra.Command, o serveOptions) (err error) {
+	logs := newFlushingWriter(cmd.ErrOrStderr())
+	defer func() { err = errors.Join(err, logs.Close()) }()
+	logger, err := newLogger(logs, o.logFormat)
 	if err != nil {
 		return err
 	}

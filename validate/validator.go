@@ -27,6 +27,8 @@ type Validator struct {
 	// valid remembers raw queries whose parameters passed: the verdict
 	// depends on the query alone, and a client polls the same one.
 	valid *lru.Cache[string, struct{}]
+	// split, when the contract allows it, validates large bodies in parts.
+	split *itemSplit
 }
 
 // validQueries bounds the queries remembered as valid.
@@ -47,6 +49,7 @@ func New(doc *openapi3.T) (*Validator, error) {
 		return nil, err
 	}
 	return &Validator{
+		split:  findSplit(op),
 		valid:  valid,
 		router: router,
 		route: &routers.Route{
@@ -75,6 +78,16 @@ func (v *Validator) Route(r *http.Request) error {
 // validates, every violation reported. r may be nil for a body checked
 // outside any request (a fixture, say).
 func (v *Validator) Response(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) Violations {
+	if v.split != nil && status == v.split.status && len(body) >= splitThreshold {
+		if vs, ok := v.splitResponse(ctx, r, status, header, body); ok {
+			return vs
+		}
+	}
+	return v.wholeResponse(ctx, r, status, header, body)
+}
+
+// wholeResponse is Response in one piece, through kin-openapi's check.
+func (v *Validator) wholeResponse(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) Violations {
 	if r == nil {
 		r = httptest.NewRequestWithContext(ctx, http.MethodGet, spec.Path, nil)
 	}

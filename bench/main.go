@@ -67,6 +67,7 @@ type Result struct {
 	FirstMS      float64 `json:"first_answer_ms"`
 	Status       int     `json:"status"`
 	Errors       int     `json:"non_2xx_or_3xx"`
+	EndRSSMB     float64 `json:"end_rss_mb,omitempty"`
 }
 
 // Report is everything one run measured.
@@ -77,6 +78,17 @@ type Report struct {
 	Connections int       `json:"connections"`
 	Results     []Result  `json:"results"`
 	ContractMS  float64   `json:"contract_suite_ms"`
+	// Growth holds crawlkit's figures as crawls and connections grow.
+	Growth []Growth `json:"growth,omitempty"`
+}
+
+// Growth is crawlkit's cost at one size of crawl and one number of connections.
+type Growth struct {
+	Screenshots int     `json:"screenshots"`
+	Connections int     `json:"connections"`
+	BodyKB      float64 `json:"body_kb"`
+	FirstMS     float64 `json:"first_answer_ms"`
+	Result
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -86,6 +98,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	conns := fs.Int("connections", 16, "concurrent connections")
 	out := fs.String("out", "bench/results/latest.json", "JSON results")
 	skipPrism := fs.Bool("no-prism", false, "measure crawlkit and the baseline only")
+	growth := fs.Bool("growth", false, "measure only how crawlkit's cost grows with crawl size and connections")
+	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,6 +119,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	rep := &Report{Date: time.Now().UTC(), Machine: machine(), Duration: duration.String(), Connections: *conns}
+	if *random > 0 {
+		res, err := randomIDs(ctx, crawlkit, *random, *conns)
+		if err != nil {
+			return err
+		}
+		rep.Results = append(rep.Results, res)
+		return writeReport(rep, *out, fmt.Sprintf("Never-repeated ids for %s at %d connections: %.0f requests/s, %d answers not 2xx, peak RSS %.1f MB, RSS at the end %.1f MB.\n",
+			random, *conns, res.RequestsPerS, res.Errors, res.PeakRSSMB, res.EndRSSMB), stdout)
+	}
+	if *growth {
+		if rep.Growth, err = measureGrowth(ctx, crawlkit, tmp, *duration); err != nil {
+			return err
+		}
+		return writeReport(rep, *out, growthTable(rep), stdout)
+	}
 	for _, c := range cases {
 		// crawlkit first: its answer is the bytes the baseline serves.
 		ck, body, status, err := measure(ctx, c, c.Header, []string{crawlkit, "serve", "--log-format", "json"}, "crawlkit", *duration, *conns)
@@ -135,18 +164,120 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
+	return writeReport(rep, *out, table(rep), stdout)
+}
+
+func writeReport(rep *Report, path, text string, stdout io.Writer) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*out, append(data, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return err
 	}
-	_, err = io.WriteString(stdout, table(rep))
+	_, err = io.WriteString(stdout, text)
 	return err
+}
+
+// randomIDs loads crawlkit with ids never asked before (bench/random-ids.lua),
+// each crawl generated and validated anew, and reads its memory at the end.
+func randomIDs(ctx context.Context, crawlkit string, d time.Duration, conns int) (Result, error) {
+	port, err := freePort()
+	if err != nil {
+		return Result{}, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	cmd := exec.CommandContext(ctx, crawlkit, "serve", "--addr", addr, "--log-format", "json")
+	if err := cmd.Start(); err != nil {
+		return Result{}, err
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	if err := waitUp(ctx, "http://"+addr+"/crawl/info?id=1&key=demo", 10*time.Second); err != nil {
+		return Result{}, err
+	}
+	args := []string{"-t1", "-c" + strconv.Itoa(conns), "-d" + strconv.Itoa(int(d.Seconds())) + "s", "--latency", "-s", "bench/random-ids.lua", "http://" + addr}
+	out, err := exec.CommandContext(ctx, "wrk", args...).CombinedOutput()
+	if err != nil {
+		return Result{}, fmt.Errorf("wrk: %w\n%s", err, out)
+	}
+	var res Result
+	if m := rpsRE.FindSubmatch(out); m != nil {
+		res.RequestsPerS, _ = strconv.ParseFloat(string(m[1]), 64)
+	}
+	if m := non2xxRE.FindSubmatch(out); m != nil {
+		res.Errors, _ = strconv.Atoi(string(m[1]))
+	}
+	res.Case, res.Server = "never-repeated ids, "+d.String(), "crawlkit"
+	res.PeakRSSMB = peakRSS(cmd.Process.Pid)
+	res.EndRSSMB = currentRSS(cmd.Process.Pid)
+	return res, nil
+}
+
+// currentRSS reads a process's resident memory now, in MB.
+func currentRSS(pid int) float64 {
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// measureGrowth loads crawlkit with crawls of 10 to 10,000 screenshots at
+// 16 connections, then the seed crawl at 1 to 256 connections; each on a
+// fresh server, so that its peak memory is that load's.
+func measureGrowth(ctx context.Context, crawlkit, tmp string, d time.Duration) ([]Growth, error) {
+	scenarios := filepath.Join(tmp, "growth.yaml")
+	var rules strings.Builder
+	rules.WriteString("scenarios:\n")
+	sizes := []int{10, 100, 1000, 10000}
+	for _, n := range sizes {
+		fmt.Fprintf(&rules, "  - name: size-%d\n    match: {id: %d}\n    respond: {crawl: {status: finished, screenshots: %d}}\n", n, 900000+n, n)
+	}
+	if err := os.WriteFile(scenarios, []byte(rules.String()), 0o600); err != nil {
+		return nil, err
+	}
+	var out []Growth
+	run := func(n, conns int, query string) error {
+		c := benchCase{Name: "growth", Query: query}
+		res, body, _, err := measure(ctx, c, nil, []string{crawlkit, "serve", "--log-format", "json", "--scenarios", scenarios}, "crawlkit", d, conns)
+		if err != nil {
+			return err
+		}
+		out = append(out, Growth{Screenshots: n, Connections: conns, BodyKB: float64(len(body)) / 1024, FirstMS: res.FirstMS, Result: res})
+		return nil
+	}
+	for _, n := range sizes {
+		if err := run(n, 16, fmt.Sprintf("id=%d&key=demo", 900000+n)); err != nil {
+			return nil, err
+		}
+	}
+	for _, conns := range []int{1, 16, 64, 256} {
+		if err := run(1, conns, "id=12345&key=demo"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func growthTable(rep *Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Measured %s on %s; wrk, 1 thread, %s a row.\n\n", rep.Date.Format("2006-01-02"), rep.Machine, rep.Duration)
+	b.WriteString("| screenshots | connections | body KB | first answer ms | requests/s | p50 ms | p99 ms | peak RSS MB |\n")
+	b.WriteString("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	for _, g := range rep.Growth {
+		fmt.Fprintf(&b, "| %d | %d | %.0f | %.1f | %.0f | %.2f | %.2f | %.1f |\n",
+			g.Screenshots, g.Connections, g.BodyKB, g.FirstMS, g.RequestsPerS, g.P50MS, g.P99MS, g.PeakRSSMB)
+	}
+	return b.String()
 }
 
 // measure starts a server, times its start-up and first answer, loads it

@@ -6,50 +6,90 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 )
 
-// DefaultCacheBytes bounds the bodies kept ready when Config leaves it 0:
-// enough for the 10,000-screenshot crawl beside hundreds of common ones,
-// small enough to keep the mock light after a day of random ids.
-const DefaultCacheBytes = 24 << 20
+// Budgets of the body cache when Config leaves them 0. Small bodies (the
+// common crawls, under largeBody) share DefaultCacheBytes; large ones (the
+// 10,000-screenshot crawl) have a budget of their own, so that neither
+// evicts the other and a day of random ids keeps the mock light.
+const (
+	DefaultCacheBytes      = 8 << 20
+	DefaultLargeCacheBytes = 40 << 20
+	largeBody              = 1 << 20
+)
 
 // bodyCache keeps prepared bodies, least recently used out first, within a
-// budget of entries and of bytes.
+// budget of entries and of bytes for small bodies and another for large.
 type bodyCache struct {
+	small, large *tier
+}
+
+func newBodyCache(entries int, smallBudget, largeBudget int64) (*bodyCache, error) {
+	small, err := newTier(entries, smallBudget)
+	if err != nil {
+		return nil, err
+	}
+	large, err := newTier(entries, largeBudget)
+	if err != nil {
+		return nil, err
+	}
+	return &bodyCache{small: small, large: large}, nil
+}
+
+func (c *bodyCache) get(k cacheKey) (*prepared, bool) {
+	if p, ok := c.small.entries.Get(k); ok {
+		return p, true
+	}
+	return c.large.entries.Get(k)
+}
+
+func (c *bodyCache) add(k cacheKey, p *prepared) {
+	if len(p.body) >= largeBody {
+		c.large.add(k, p)
+		return
+	}
+	c.small.add(k, p)
+}
+
+func (c *bodyCache) purge() {
+	c.small.entries.Purge()
+	c.large.entries.Purge()
+}
+
+// size returns the entries and bytes held.
+func (c *bodyCache) size() (int, int64) {
+	return c.small.entries.Len() + c.large.entries.Len(), c.small.bytes.Load() + c.large.bytes.Load()
+}
+
+// tier is one LRU with a byte budget.
+type tier struct {
 	entries *lru.Cache[cacheKey, *prepared]
 	bytes   atomic.Int64
 	budget  int64
 }
 
-func newBodyCache(entries int, budget int64) (*bodyCache, error) {
-	c := &bodyCache{budget: budget}
-	l, err := lru.NewWithEvict(entries, func(_ cacheKey, p *prepared) { c.bytes.Add(-int64(len(p.body))) })
+func newTier(entries int, budget int64) (*tier, error) {
+	t := &tier{budget: budget}
+	l, err := lru.NewWithEvict(entries, func(_ cacheKey, p *prepared) { t.bytes.Add(-int64(len(p.body))) })
 	if err != nil {
 		return nil, err
 	}
-	c.entries = l
-	return c, nil
+	t.entries = l
+	return t, nil
 }
 
-func (c *bodyCache) get(k cacheKey) (*prepared, bool) { return c.entries.Get(k) }
-
 // add keeps p unless it alone is over the budget, then drops the oldest
-// bodies until the cache fits the budget again.
-func (c *bodyCache) add(k cacheKey, p *prepared) {
+// bodies until the tier fits its budget again.
+func (t *tier) add(k cacheKey, p *prepared) {
 	size := int64(len(p.body))
-	if size > c.budget {
+	if size > t.budget {
 		return
 	}
-	if ok, _ := c.entries.ContainsOrAdd(k, p); ok {
+	if ok, _ := t.entries.ContainsOrAdd(k, p); ok {
 		return // a concurrent request prepared the same body first
 	}
-	c.bytes.Add(size)
-	for c.bytes.Load() > c.budget {
-		if _, _, ok := c.entries.RemoveOldest(); !ok {
+	t.bytes.Add(size)
+	for t.bytes.Load() > t.budget {
+		if _, _, ok := t.entries.RemoveOldest(); !ok {
 			return
 		}
 	}
 }
-
-func (c *bodyCache) purge() { c.entries.Purge() }
-
-// size returns the entries and bytes held.
-func (c *bodyCache) size() (int, int64) { return c.entries.Len(), c.bytes.Load() }

@@ -9,7 +9,7 @@ import (
 )
 
 func TestBodyCacheKeepsToItsBudget(t *testing.T) {
-	c, err := newBodyCache(100, 1000)
+	c, err := newBodyCache(100, 1000, 4*largeBody)
 	require.NoError(t, err)
 	body := func(n int) *prepared { return &prepared{body: bytes.Repeat([]byte("x"), n)} }
 	for id := int64(1); id <= 50; id++ {
@@ -35,4 +35,22 @@ func TestBodyCacheKeepsToItsBudget(t *testing.T) {
 	entries, size := c.size()
 	assert.Zero(t, entries)
 	assert.Zero(t, size)
+}
+
+func TestLargeBodiesHaveTheirOwnBudget(t *testing.T) {
+	c, err := newBodyCache(100, 1000, 3*largeBody)
+	require.NoError(t, err)
+	small := &prepared{body: bytes.Repeat([]byte("s"), 500)}
+	c.add(cacheKey{id: 1}, small)
+	for id := int64(10); id < 14; id++ {
+		c.add(cacheKey{id: id}, &prepared{body: bytes.Repeat([]byte("L"), largeBody)})
+	}
+	_, ok := c.get(cacheKey{id: 1})
+	assert.True(t, ok, "large bodies do not evict small ones")
+	_, ok = c.get(cacheKey{id: 13})
+	assert.True(t, ok)
+	_, ok = c.get(cacheKey{id: 10})
+	assert.False(t, ok, "the oldest large body went")
+	_, size := c.size()
+	assert.Equal(t, int64(500+3*largeBody), size)
 }

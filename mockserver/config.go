@@ -62,9 +62,11 @@ type Config struct {
 	Strict bool
 	// Logger receives one line a request; nil discards them.
 	Logger *slog.Logger
-	// CacheEntries and CacheBytes bound the bodies kept ready to serve.
-	CacheEntries int
-	CacheBytes   int64
+	// CacheEntries bounds the bodies kept ready to serve; CacheBytes the
+	// bytes of the small ones, LargeCacheBytes of those of 1 MiB or more.
+	CacheEntries    int
+	CacheBytes      int64
+	LargeCacheBytes int64
 	// JournalEntries bounds the request journal.
 	JournalEntries int
 	// ProgressionEntries bounds the progressing crawls whose polls are counted.

@@ -89,7 +89,10 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 	if cfg.CacheBytes <= 0 {
 		cfg.CacheBytes = DefaultCacheBytes
 	}
-	cache, err := newBodyCache(cfg.CacheEntries, cfg.CacheBytes)
+	if cfg.LargeCacheBytes <= 0 {
+		cfg.LargeCacheBytes = DefaultLargeCacheBytes
+	}
+	cache, err := newBodyCache(cfg.CacheEntries, cfg.CacheBytes, cfg.LargeCacheBytes)
 	if err != nil {
 		return nil, fmt.Errorf("crawl cache: %w", err)
 	}

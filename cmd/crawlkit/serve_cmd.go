@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +66,23 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	return cmd
 }
 
+// gcPercent and memoryLimit tune the collector for a mock whose live heap
+// is small and bounded: collect less often, but stay within the limit.
+// GOGC and GOMEMLIMIT in the environment take precedence.
+const (
+	gcPercent   = 400
+	memoryLimit = 36 << 20
+)
+
+func tuneGC() {
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+}
+
 func serve(cmd *cobra.Command, o serveOptions) (err error) {
 	logs := newFlushingWriter(cmd.ErrOrStderr())
 	defer func() { err = errors.Join(err, logs.Close()) }()
@@ -90,6 +108,7 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		}
 	}
 	ctx := cmd.Context()
+	tuneGC()
 	srv, err := mockserver.New(ctx, mockserver.Config{
 		Seed:          o.seed,
 		Fixtures:      fixtures,

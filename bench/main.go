@@ -216,21 +216,6 @@ func randomIDs(ctx context.Context, crawlkit string, d time.Duration, conns int)
 	return res, nil
 }
 
-// currentRSS reads a process's resident memory now, in MB.
-func currentRSS(pid int) float64 {
-	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
-
 // measureGrowth loads crawlkit with crawls of 10 to 10,000 screenshots at
 // 16 connections, then the seed crawl at 1 to 256 connections; each on a
 // fresh server, so that its peak memory is that load's.
@@ -414,13 +399,19 @@ func wrk(ctx context.Context, url string, header map[string]string, d time.Durat
 }
 
 // peakRSS reads a process's peak resident memory, in MB.
-func peakRSS(pid int) float64 {
+func peakRSS(pid int) float64 { return procStatusMB(pid, "VmHWM:") }
+
+// currentRSS reads a process's resident memory now, in MB.
+func currentRSS(pid int) float64 { return procStatusMB(pid, "VmRSS:") }
+
+// procStatusMB reads a kB field of /proc/PID/status, in MB.
+func procStatusMB(pid int, field string) float64 {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
 			return kb / 1024
 		}

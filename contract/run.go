@@ -15,7 +15,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
@@ -40,11 +39,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	doc, err := spec.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v, err := validate.New(doc)
+	v, err := validate.Load(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/fixtureset"
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
@@ -17,11 +16,7 @@ import (
 // with ErrInvalid, and what it accepts is a valid 200 body for a crawl id of
 // at least 1.
 func FuzzParse(f *testing.F) {
-	doc, err := spec.Load(context.Background())
-	if err != nil {
-		f.Fatal(err)
-	}
-	v, err := validate.New(doc)
+	v, err := validate.Load(context.Background())
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/crawlkit/crawlkit/crawl"
 	"github.com/crawlkit/crawlkit/envelope"
 	"github.com/crawlkit/crawlkit/generate"
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
@@ -41,9 +40,7 @@ func TestDifferentSeedOrIDGiveDifferentData(t *testing.T) {
 // TestGeneratedCrawlsAreCoherentAndValid checks thousands of crawls against
 // the coherence rules and a sample of them against the contract.
 func TestGeneratedCrawlsAreCoherentAndValid(t *testing.T) {
-	doc, err := spec.Load(context.Background())
-	require.NoError(t, err)
-	v, err := validate.New(doc)
+	v, err := validate.Load(context.Background())
 	require.NoError(t, err)
 	statuses := map[string]int{}
 	sizes := map[string]int{}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/httpserver"
 	"github.com/crawlkit/crawlkit/journal"
 )
 
@@ -34,32 +35,6 @@ func exchangeOf(ctx context.Context) *exchange {
 // requestID returns the id given to the request being answered.
 func requestID(ctx context.Context) string { return exchangeOf(ctx).requestID }
 
-// statusRecorder remembers the status and size of a response.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (w *statusRecorder) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the connection.
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // withExchange gives every request an id and X-Request-Id, then logs one
 // line when it is answered (method, path, never the query, which may hold a
 // key; status, size, duration, request id) and journals the crawl requests.
@@ -68,7 +43,7 @@ func (s *Server) withExchange(next http.Handler) http.Handler {
 		start := time.Now()
 		x := &exchange{requestID: envelope.NewRequestID()}
 		w.Header().Set(envelope.RequestIDHeader, x.requestID)
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &httpserver.StatusRecorder{ResponseWriter: w}
 		ctx := context.WithValue(r.Context(), exchangeKey{}, x)
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		elapsed := time.Since(start)
@@ -76,8 +51,8 @@ func (s *Server) withExchange(next http.Handler) http.Handler {
 		attrs = append(attrs,
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
-			slog.Int("status", rec.status),
-			slog.Int("bytes", rec.bytes),
+			slog.Int("status", rec.Status),
+			slog.Int("bytes", rec.Bytes),
 			slog.Duration("duration", elapsed),
 			slog.String("request_id", x.requestID),
 		)
@@ -95,7 +70,7 @@ func (s *Server) withExchange(next http.Handler) http.Handler {
 			Time:       start.UTC(),
 			Method:     r.Method,
 			CrawlID:    x.crawlID,
-			Status:     rec.status,
+			Status:     rec.Status,
 			DurationMS: float64(elapsed.Microseconds()) / 1000,
 			RequestID:  x.requestID,
 			AnsweredBy: x.answeredBy,

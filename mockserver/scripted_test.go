@@ -21,6 +21,7 @@ import (
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/crawl"
 	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/internal/syncbuf"
 	"github.com/crawlkit/crawlkit/journal"
 	"github.com/crawlkit/crawlkit/mockserver"
 	"github.com/crawlkit/crawlkit/scenario"
@@ -404,7 +405,7 @@ func TestHotReload(t *testing.T) {
 	scenarios := filepath.Join(dir, "scenarios.yaml")
 	write := func(body string) { require.NoError(t, os.WriteFile(scenarios, []byte(body), 0o600)) }
 	write("scenarios:\n  - name: down\n    match: {id: 42}\n    respond: {status: 500}\n")
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	srv := start(t, mockserver.Config{Fixtures: os.DirFS(dir), FixturesDir: dir, Watch: true, Logger: newJSONLogger(&logs)})
 	status := func(id string) int { return get(t, srv.url+"/crawl/info?id="+id+"&key=k", nil).status }
 	require.Equal(t, 500, status("42"))

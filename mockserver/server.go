@@ -19,7 +19,6 @@ import (
 	"github.com/crawlkit/crawlkit/httpserver"
 	"github.com/crawlkit/crawlkit/journal"
 	"github.com/crawlkit/crawlkit/scenario"
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
@@ -51,15 +50,11 @@ const errorVerdicts = 1024
 // ready to serve. An invalid fixture or rule is an error naming the file, the
 // JSON pointer or line, and the reason: the server never starts half-working.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	doc, err := spec.Load(ctx)
+	v, err := validate.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
-	v, err := validate.New(doc)
-	if err != nil {
-		return nil, err
-	}
-	ex, err := loadExamples(doc)
+	ex, err := loadExamples(v.Doc())
 	if err != nil {
 		return nil, err
 	}

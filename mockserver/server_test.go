@@ -22,8 +22,8 @@ import (
 	"github.com/crawlkit/crawlkit/crawl"
 	"github.com/crawlkit/crawlkit/envelope"
 	"github.com/crawlkit/crawlkit/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/syncbuf"
 	"github.com/crawlkit/crawlkit/mockserver"
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
@@ -96,9 +96,7 @@ func errorOf(t testing.TB, a answer) envelope.Error {
 
 func newValidator(t testing.TB) *validate.Validator {
 	t.Helper()
-	doc, err := spec.Load(context.Background())
-	require.NoError(t, err)
-	v, err := validate.New(doc)
+	v, err := validate.Load(context.Background())
 	require.NoError(t, err)
 	return v
 }
@@ -297,7 +295,7 @@ func TestHeaderLimit(t *testing.T) {
 }
 
 func TestRequestLogNeverHoldsTheKey(t *testing.T) {
-	var logs logBuffer
+	var logs syncbuf.Buffer
 	srv := start(t, mockserver.Config{Logger: newJSONLogger(&logs)})
 	get(t, srv.url+"/crawl/info?id=1&key=sk_secret_123", nil)
 	get(t, srv.url+"/crawl/info?id=1", map[string]string{"X-API-KEY": "sk_secret_456"})

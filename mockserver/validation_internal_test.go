@@ -12,7 +12,6 @@ import (
 
 	"github.com/crawlkit/crawlkit/envelope"
 	"github.com/crawlkit/crawlkit/fixtureset"
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
@@ -20,12 +19,10 @@ import (
 // around one by hand to prove the response check still catches it.
 func serverWithBrokenFixture(t *testing.T, strict bool) *Server {
 	t.Helper()
-	doc, err := spec.Load(context.Background())
-	require.NoError(t, err)
-	v, err := validate.New(doc)
+	v, err := validate.Load(context.Background())
 	require.NoError(t, err)
 	broken := []byte(`{"success":true,"data":{"id":"7","status":"done"}}`)
-	ex, err := loadExamples(doc)
+	ex, err := loadExamples(v.Doc())
 	require.NoError(t, err)
 	s, err := newServer(Config{Strict: strict}, v, ex)
 	require.NoError(t, err)

@@ -24,7 +24,6 @@ import (
 	"github.com/crawlkit/crawlkit/envelope"
 	"github.com/crawlkit/crawlkit/httpserver"
 	"github.com/crawlkit/crawlkit/journal"
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
@@ -76,11 +75,7 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
 		return nil, fmt.Errorf("upstream %q: must be an absolute http(s) URL", cfg.Upstream)
 	}
-	doc, err := spec.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	v, err := validate.New(doc)
+	v, err := validate.Load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -155,12 +150,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &httpserver.StatusRecorder{ResponseWriter: w}
 	p.reverse.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
 	elapsed := time.Since(start)
 	requestID := rec.Header().Get(envelope.RequestIDHeader)
 	attrs := []slog.Attr{
-		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
+		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.Status),
 		slog.Duration("duration", elapsed), slog.String("request_id", requestID),
 	}
 	if x.recorded != "" {
@@ -174,7 +169,7 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.log.LogAttrs(r.Context(), level, "proxied", attrs...)
 	p.journal.Add(journal.Entry{
 		Time: start.UTC(), Method: r.Method, CrawlID: x.crawlID,
-		Status: rec.status, DurationMS: float64(elapsed.Microseconds()) / 1000, RequestID: requestID,
+		Status: rec.Status, DurationMS: float64(elapsed.Microseconds()) / 1000, RequestID: requestID,
 		AnsweredBy: "upstream", Violations: x.violations,
 	}, r.URL)
 }
@@ -285,26 +280,3 @@ func headerValue(violations []string) string {
 	}
 	return s
 }
-
-// statusRecorder remembers the status of a response.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusRecorder) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusRecorder) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection, for flushing.
-func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }

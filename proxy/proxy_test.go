@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/contract/broken"
+	"github.com/crawlkit/crawlkit/internal/syncbuf"
 	"github.com/crawlkit/crawlkit/journal"
 	"github.com/crawlkit/crawlkit/mockserver"
 	"github.com/crawlkit/crawlkit/proxy"
@@ -32,23 +32,6 @@ func mock(t testing.TB) http.Handler {
 	srv, err := mockserver.New(context.Background(), mockserver.Config{Seed: 1, Fixtures: crawlkit.Fixtures(), Catalog: true})
 	require.NoError(t, err)
 	return srv
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func startProxy(t testing.TB, cfg proxy.Config) (*httptest.Server, *proxy.Proxy) {
@@ -87,7 +70,7 @@ func get(t testing.TB, url string) answer {
 func TestConformingUpstreamPassesThroughByteForByte(t *testing.T) {
 	upstream := httptest.NewServer(mock(t))
 	defer upstream.Close()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	ts, p := startProxy(t, proxy.Config{Upstream: upstream.URL + "/api/v1", Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 	for _, q := range []string{"id=12345&key=" + key, "id=42&key=" + key, "id=404&key=" + key, "id=0&key=" + key, "id=1&key=invalid", "id=7001&key=" + key} {
 		direct := get(t, upstream.URL+"/crawl/info?"+q)
@@ -216,7 +199,7 @@ func TestUpstreamDown(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	url := closed.URL
 	closed.Close()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	ts, _ := startProxy(t, proxy.Config{Upstream: url, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	a := get(t, ts.URL+"/crawl/info?id=1&key="+key)
 	assert.Equal(t, http.StatusBadGateway, a.status)

@@ -34,6 +34,18 @@ type Validator struct {
 // validQueries bounds the queries remembered as valid.
 const validQueries = 4096
 
+// Load returns a validator for the embedded contract.
+func Load(ctx context.Context) (*Validator, error) {
+	doc, err := spec.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return New(doc)
+}
+
+// Doc returns the contract the validator checks against.
+func (v *Validator) Doc() *openapi3.T { return v.route.Spec }
+
 // New returns a validator for doc, as spec.Load returns it.
 func New(doc *openapi3.T) (*Validator, error) {
 	op, err := spec.Operation(doc)

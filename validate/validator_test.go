@@ -12,15 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit"
-	"github.com/crawlkit/crawlkit/spec"
 	"github.com/crawlkit/crawlkit/validate"
 )
 
 func newValidator(t testing.TB) *validate.Validator {
 	t.Helper()
-	doc, err := spec.Load(context.Background())
-	require.NoError(t, err)
-	v, err := validate.New(doc)
+	v, err := validate.Load(context.Background())
 	require.NoError(t, err)
 	return v
 }

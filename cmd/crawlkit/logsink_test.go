@@ -7,10 +7,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crawlkit/crawlkit/internal/syncbuf"
 )
 
 func TestFlushingWriterWritesOutOnTimeAndOnClose(t *testing.T) {
-	var out syncBuffer
+	var out syncbuf.Buffer
 	f := newFlushingWriter(&out)
 	_, err := io.WriteString(f, "one\n")
 	require.NoError(t, err)

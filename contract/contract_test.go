@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -307,4 +308,38 @@ func TestAGigabyteBodyIsReadInBoundedMemory(t *testing.T) {
 	require.False(t, rep.OK())
 	assert.Contains(t, rep.Cases[0].Failures[0].Message, "--max-body")
 	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(64<<20), "allocated for a 1 GiB answer")
+}
+
+// TestRetriesCoverNetworkFailuresOnly drops the first connection of each
+// request without an answer: one retry gets through, no retry fails.
+func TestRetriesCoverNetworkFailuresOnly(t *testing.T) {
+	correct := mock(t)
+	var calls atomic.Int32
+	flaky := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1)%2 == 1 {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			require.NoError(t, err)
+			_ = conn.Close()
+			return
+		}
+		correct.ServeHTTP(w, r)
+	})
+	ts := httptest.NewUnstartedServer(flaky)
+	// A fresh connection a request: Go's transport would itself retry a
+	// request on a reused one.
+	ts.Config.SetKeepAlivesEnabled(false)
+	ts.Start()
+	defer ts.Close()
+	cfg := contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1003, MissingCrawlID: 404, Cases: []string{"found/key-query", "auth/none"}}
+
+	rep, err := contract.Run(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.False(t, rep.OK(), "without retries, a dropped connection fails the case")
+	assert.Equal(t, contract.CheckTransport, rep.Cases[0].Failures[0].Check)
+
+	calls.Store(0)
+	cfg.Retries = 1
+	rep, err = contract.Run(context.Background(), cfg)
+	require.NoError(t, err)
+	assert.True(t, rep.OK(), findings(rep))
 }

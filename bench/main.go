@@ -68,6 +68,7 @@ type Result struct {
 	Status       int     `json:"status"`
 	Errors       int     `json:"non_2xx_or_3xx"`
 	EndRSSMB     float64 `json:"end_rss_mb,omitempty"`
+	Requests     int     `json:"requests,omitempty"`
 }
 
 // Report is everything one run measured.
@@ -125,8 +126,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		rep.Results = append(rep.Results, res)
-		return writeReport(rep, *out, fmt.Sprintf("Never-repeated ids for %s at %d connections: %.0f requests/s, %d answers not 2xx, peak RSS %.1f MB, RSS at the end %.1f MB.\n",
-			random, *conns, res.RequestsPerS, res.Errors, res.PeakRSSMB, res.EndRSSMB), stdout)
+		return writeReport(rep, *out, fmt.Sprintf("Never-repeated ids for %s at %d connections: %d requests, %.0f a second, %d answers not 2xx, peak RSS %.1f MB, RSS at the end %.1f MB.\n",
+			random, *conns, res.Requests, res.RequestsPerS, res.Errors, res.PeakRSSMB, res.EndRSSMB), stdout)
 	}
 	if *growth {
 		if rep.Growth, err = measureGrowth(ctx, crawlkit, tmp, *duration); err != nil {
@@ -209,6 +210,9 @@ func randomIDs(ctx context.Context, crawlkit string, d time.Duration, conns int)
 	}
 	if m := non2xxRE.FindSubmatch(out); m != nil {
 		res.Errors, _ = strconv.Atoi(string(m[1]))
+	}
+	if m := totalRE.FindSubmatch(out); m != nil {
+		res.Requests, _ = strconv.Atoi(string(m[1]))
 	}
 	res.Case, res.Server = "never-repeated ids, "+d.String(), "crawlkit"
 	res.PeakRSSMB = peakRSS(cmd.Process.Pid)
@@ -360,6 +364,7 @@ var (
 	rpsRE     = regexp.MustCompile(`Requests/sec:\s+([\d.]+)`)
 	latencyRE = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$`)
 	non2xxRE  = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+	totalRE   = regexp.MustCompile(`(\d+) requests in`)
 )
 
 // wrk runs the load generator on one thread, as the figures in the issue were taken.

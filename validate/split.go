@@ -90,8 +90,8 @@ func (v *Validator) splitResponse(ctx context.Context, r *http.Request, status i
 }
 
 // findItems walks the body's tokens down the split's path and returns the
-// array's byte span and its items, each as raw JSON.
-func (v *Validator) findItems(body []byte) (start, end int, items []json.RawMessage, ok bool) {
+// array's byte span and its items, each a slice of body (not a copy).
+func (v *Validator) findItems(body []byte) (start, end int, items [][]byte, ok bool) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	for _, name := range v.split.path {
 		if !enterObjectKey(dec, name) {
@@ -104,11 +104,12 @@ func (v *Validator) findItems(body []byte) (start, end int, items []json.RawMess
 	}
 	start = before + bytes.IndexByte(body[before:], '[')
 	for dec.More() {
-		var raw json.RawMessage
-		if dec.Decode(&raw) != nil {
+		from := int(dec.InputOffset())
+		var skip struct{} // scans the item without keeping it
+		if dec.Decode(&skip) != nil {
 			return 0, 0, nil, false
 		}
-		items = append(items, raw)
+		items = append(items, bytes.TrimLeft(body[from:dec.InputOffset()], ", \t\r\n"))
 	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
 		return 0, 0, nil, false
@@ -139,7 +140,7 @@ func enterObjectKey(dec *json.Decoder, key string) bool {
 }
 
 // item decodes and validates one array item, its pointers made absolute.
-func (v *Validator) item(i int, raw json.RawMessage) Violations {
+func (v *Validator) item(i int, raw []byte) Violations {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber() // as kin-openapi decodes bodies
 	var value any

@@ -10,8 +10,8 @@ import (
 	"net/http"
 	"unicode/utf8"
 
-	"github.com/crawlkit/crawlkit/crawl"
-	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
 // check runs every check on one answer and returns its failures and

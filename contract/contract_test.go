@@ -19,7 +19,7 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/contract"
-	"github.com/crawlkit/crawlkit/contract/broken"
+	"github.com/crawlkit/crawlkit/internal/broken"
 	"github.com/crawlkit/crawlkit/mockserver"
 )
 

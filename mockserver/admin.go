@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/httpserver"
-	"github.com/crawlkit/crawlkit/journal"
-	"github.com/crawlkit/crawlkit/scenario"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/httpserver"
+	"github.com/crawlkit/crawlkit/internal/journal"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 // adminPrefix is where the admin API lives, never matched by the contract's routes.

@@ -9,8 +9,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/crawlkit/crawlkit/httpserver"
-	"github.com/crawlkit/crawlkit/scenario"
+	"github.com/crawlkit/crawlkit/internal/httpserver"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 // DefaultAddr is where crawlkit serve listens by default, the port Prism users know.

@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crawlkit/crawlkit/auth"
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/scenario"
-	"github.com/crawlkit/crawlkit/spec"
-	"github.com/crawlkit/crawlkit/validate"
+	"github.com/crawlkit/crawlkit/internal/auth"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/spec"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // crawlInfo answers GET /crawl/info: credentials first, then parameters,

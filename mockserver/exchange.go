@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/httpserver"
-	"github.com/crawlkit/crawlkit/journal"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/httpserver"
+	"github.com/crawlkit/crawlkit/internal/journal"
 )
 
 // exchange is what the handlers learn about one request, for its log line

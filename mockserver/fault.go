@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/crawlkit/crawlkit/scenario"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 // badGatewayPage is what a proxy in front of the API sends when the API is down.

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/crawlkit/crawlkit"
-	"github.com/crawlkit/crawlkit/journal"
+	"github.com/crawlkit/crawlkit/internal/journal"
 )
 
 var fuzzRequestIDs = regexp.MustCompile(`req_[0-9a-f]{16}`)

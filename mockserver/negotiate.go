@@ -1,9 +1,9 @@
 package mockserver
 
 import (
-	"github.com/crawlkit/crawlkit/fixtureset"
-	"github.com/crawlkit/crawlkit/generate"
-	"github.com/crawlkit/crawlkit/scenario"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/generate"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 // Answer kinds: what a plan's body is.

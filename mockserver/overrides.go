@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crawlkit/crawlkit/scenario"
-	"github.com/crawlkit/crawlkit/validate"
+	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // Overrides are what one request asks of the mock beyond the contract: the

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/crawlkit/crawlkit/crawl"
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/generate"
-	"github.com/crawlkit/crawlkit/validate"
+	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/generate"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // cacheKey names one deterministic body: a 200 example, a fixture file, a

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/validate"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // maxViolationsHeader bounds the X-Crawlkit-Violations header.

@@ -19,12 +19,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit"
-	"github.com/crawlkit/crawlkit/crawl"
-	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/syncbuf"
-	"github.com/crawlkit/crawlkit/journal"
+	"github.com/crawlkit/crawlkit/internal/journal"
 	"github.com/crawlkit/crawlkit/mockserver"
-	"github.com/crawlkit/crawlkit/scenario"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 func withCatalog(t testing.TB, cfg mockserver.Config) *running {

@@ -13,13 +13,13 @@ import (
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/rs/cors"
 
-	"github.com/crawlkit/crawlkit/auth"
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/fixtureset"
-	"github.com/crawlkit/crawlkit/httpserver"
-	"github.com/crawlkit/crawlkit/journal"
-	"github.com/crawlkit/crawlkit/scenario"
-	"github.com/crawlkit/crawlkit/validate"
+	"github.com/crawlkit/crawlkit/internal/auth"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/httpserver"
+	"github.com/crawlkit/crawlkit/internal/journal"
+	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // Server is the mock. It is an http.Handler, safe for concurrent use.

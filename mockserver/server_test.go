@@ -19,12 +19,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit"
-	"github.com/crawlkit/crawlkit/crawl"
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
 	"github.com/crawlkit/crawlkit/internal/syncbuf"
 	"github.com/crawlkit/crawlkit/mockserver"
-	"github.com/crawlkit/crawlkit/validate"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // running is a mock server started on a free loopback port.

@@ -11,8 +11,8 @@ import (
 	"slices"
 
 	"github.com/crawlkit/crawlkit"
-	"github.com/crawlkit/crawlkit/fixtureset"
-	"github.com/crawlkit/crawlkit/scenario"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 // scenariosFile is the name of the scenarios file in a fixtures folder.

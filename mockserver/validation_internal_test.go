@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/fixtureset"
-	"github.com/crawlkit/crawlkit/validate"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // An invalid fixture cannot get past fixtureset.Load; this builds a server

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit"
-	"github.com/crawlkit/crawlkit/contract/broken"
+	"github.com/crawlkit/crawlkit/internal/broken"
 	"github.com/crawlkit/crawlkit/mockserver"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/crawlkit/crawlkit/envelope"
-	"github.com/crawlkit/crawlkit/generate"
+	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/generate"
 )
 
 func newGenCmd() *cobra.Command {

@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crawlkit/crawlkit/mockserver"
-	"github.com/crawlkit/crawlkit/proxy"
+	"github.com/crawlkit/crawlkit/internal/proxy"
 )
 
 func newProxyCmd() *cobra.Command {

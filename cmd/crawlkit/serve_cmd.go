@@ -14,7 +14,7 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/mockserver"
-	"github.com/crawlkit/crawlkit/scenario"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 type serveOptions struct {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/crawlkit/crawlkit/spec"
+	"github.com/crawlkit/crawlkit/internal/spec"
 )
 
 func newVersionCmd() *cobra.Command {

@@ -9,8 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crawlkit/crawlkit/crawl"
-	"github.com/crawlkit/crawlkit/envelope"
+	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
 // Service is a small implementation of GET /crawl/info over crawls held in

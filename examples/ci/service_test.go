@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit/contract"
-	"github.com/crawlkit/crawlkit/crawl"
+	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/examples/ci"
-	"github.com/crawlkit/crawlkit/generate"
+	"github.com/crawlkit/crawlkit/internal/generate"
 )
 
 // TestServiceKeepsTheContract is the pattern for a Go service: start it on

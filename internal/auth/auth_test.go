@@ -1,0 +1,76 @@
+package auth_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crawlkit/crawlkit/internal/auth"
+)
+
+var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func token(t *testing.T, secret string, claims jwt.MapClaims) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(secret))
+	require.NoError(t, err)
+	return s
+}
+
+func TestCheck(t *testing.T) {
+	valid := token(t, "s3cret", jwt.MapClaims{"sub": "u1", "exp": now.Add(time.Hour).Unix()})
+	noExp := token(t, "other", jwt.MapClaims{"sub": "u1"})
+	expired := token(t, "s3cret", jwt.MapClaims{"sub": "u1", "exp": now.Add(-time.Minute).Unix()})
+	tests := []struct {
+		name    string
+		cfg     auth.Config
+		query   string
+		header  map[string]string
+		source  string
+		wantErr error
+	}{
+		{name: "no credentials", wantErr: auth.ErrMissing},
+		{name: "empty key is none", query: "key=", wantErr: auth.ErrMissing},
+		{name: "any key in the query", query: "key=demo", source: auth.SourceQuery},
+		{name: "any key in the header", header: map[string]string{"X-API-KEY": "sk_live_1"}, source: auth.SourceHeader},
+		{name: "invalid prefix in the query", query: "key=invalid", source: auth.SourceQuery, wantErr: auth.ErrInvalid},
+		{name: "invalid prefix in the header", header: map[string]string{"X-API-KEY": "invalid-key"}, source: auth.SourceHeader, wantErr: auth.ErrInvalid},
+		{name: "control characters", query: "key=a%01b", source: auth.SourceQuery, wantErr: auth.ErrInvalid},
+		{name: "listed key", cfg: auth.Config{Keys: []string{"k1", "k2"}}, query: "key=k2", source: auth.SourceQuery},
+		{name: "unlisted key", cfg: auth.Config{Keys: []string{"k1"}}, query: "key=demo", source: auth.SourceQuery, wantErr: auth.ErrInvalid},
+		{name: "header wins over query", header: map[string]string{"X-API-KEY": "good"}, query: "key=invalid", source: auth.SourceHeader},
+		{name: "header wins even when bad", header: map[string]string{"X-API-KEY": "invalid"}, query: "key=good", source: auth.SourceHeader, wantErr: auth.ErrInvalid},
+		{name: "key wins over bearer", query: "key=good", header: map[string]string{"Authorization": "Bearer junk"}, source: auth.SourceQuery},
+		{name: "bearer JWT", header: map[string]string{"Authorization": "Bearer " + valid}, source: auth.SourceBearer},
+		{name: "bearer JWT without exp", header: map[string]string{"Authorization": "bearer " + noExp}, source: auth.SourceBearer},
+		{name: "bearer JWT expired", header: map[string]string{"Authorization": "Bearer " + expired}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "bearer not a JWT", header: map[string]string{"Authorization": "Bearer abc"}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "bearer without signature", header: map[string]string{"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0."}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "bearer with bad JSON", header: map[string]string{"Authorization": "Bearer bm90anNvbg.bm90anNvbg.c2ln"}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "basic auth", header: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "signed with the secret", cfg: auth.Config{JWTSecret: []byte("s3cret")}, header: map[string]string{"Authorization": "Bearer " + valid}, source: auth.SourceBearer},
+		{name: "signed with another secret", cfg: auth.Config{JWTSecret: []byte("s3cret")}, header: map[string]string{"Authorization": "Bearer " + noExp}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.Now = func() time.Time { return now }
+			r := httptest.NewRequest(http.MethodGet, "/crawl/info?id=1&"+tt.query, nil)
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			source, err := auth.New(tt.cfg).Check(r)
+			assert.Equal(t, tt.source, source)
+			if tt.wantErr == nil {
+				assert.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantErr)
+			assert.NotContains(t, err.Error(), "s3cret")
+		})
+	}
+}

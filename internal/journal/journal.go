@@ -1,0 +1,190 @@
+// Package journal keeps the latest requests a crawlkit server answered, in a
+// bounded ring, and serves them to test scripts.
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/crawlkit/crawlkit/internal/envelope"
+)
+
+// DefaultEntries bounds a journal when New is given 0.
+const DefaultEntries = 1000
+
+// Entry is one answered request.
+type Entry struct {
+	Time       time.Time `json:"time"`
+	Method     string    `json:"method"`
+	URL        string    `json:"url"`
+	CrawlID    int64     `json:"crawl_id,omitempty"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	RequestID  string    `json:"request_id"`
+	AnsweredBy string    `json:"answered_by,omitempty"`
+	Fault      string    `json:"fault,omitempty"`
+	Violations []string  `json:"violations,omitempty"`
+}
+
+// Journal is a bounded ring of the latest entries, safe for concurrent use.
+type Journal struct {
+	mu      sync.Mutex
+	entries []kept
+	next    int
+	full    bool
+}
+
+// kept is an entry with its request URL, written out, key redacted, only
+// when the entry is listed: answering stays cheap.
+type kept struct {
+	Entry
+	url *url.URL
+}
+
+// New returns a journal of size entries at most.
+func New(size int) *Journal {
+	if size <= 0 {
+		size = DefaultEntries
+	}
+	return &Journal{entries: make([]kept, size)}
+}
+
+// Cap is the most entries the journal keeps.
+func (j *Journal) Cap() int { return len(j.entries) }
+
+// Add records e for a request to u, dropping the oldest entry when full.
+// Listed, the entry's URL is u with the key redacted.
+func (j *Journal) Add(e Entry, u *url.URL) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.entries[j.next] = kept{Entry: e, url: u}
+	j.next = (j.next + 1) % len(j.entries)
+	if j.next == 0 {
+		j.full = true
+	}
+}
+
+// Clear drops every entry.
+func (j *Journal) Clear() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	clear(j.entries)
+	j.next, j.full = 0, false
+}
+
+// Filter says which entries List keeps; zero fields keep all.
+type Filter struct {
+	CrawlID int64
+	Status  int
+	Limit   int
+}
+
+// List returns the entries that pass f, newest first.
+func (j *Journal) List(f Filter) []Entry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	n := j.next
+	if j.full {
+		n = len(j.entries)
+	}
+	out := []Entry{}
+	for i := 0; i < n && (f.Limit <= 0 || len(out) < f.Limit); i++ {
+		k := j.entries[(j.next-1-i+len(j.entries))%len(j.entries)]
+		if (f.CrawlID != 0 && k.CrawlID != f.CrawlID) || (f.Status != 0 && k.Status != f.Status) {
+			continue
+		}
+		e := k.Entry
+		if k.url != nil {
+			e.URL = RedactedURL(k.url)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// RedactedURL is a request URL with the key query parameter's values
+// hidden, written without decoding the rest of the query.
+func RedactedURL(u *url.URL) string {
+	if u.RawQuery == "" {
+		return u.Path
+	}
+	parts := strings.Split(u.RawQuery, "&")
+	for i, part := range parts {
+		name, _, hasValue := strings.Cut(part, "=")
+		if strings.ContainsAny(name, "%+") {
+			if unescaped, err := url.QueryUnescape(name); err == nil {
+				name = unescaped
+			} else {
+				return u.Path + "?(undecodable query)"
+			}
+		}
+		if name == "key" && hasValue {
+			parts[i] = "key=REDACTED"
+		}
+	}
+	return u.Path + "?" + strings.Join(parts, "&")
+}
+
+// ListHandler answers GET with the entries, filtered by the id, status and
+// limit query parameters (100 by default), newest first.
+func (j *Journal) ListHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		var f Filter
+		fields := map[string][]string{}
+		parse := func(name string, low int64, set func(int64)) {
+			if v := q.Get(name); v != "" {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n < low {
+					fields[name] = []string{"must be a whole number of at least " + strconv.FormatInt(low, 10)}
+					return
+				}
+				set(n)
+			}
+		}
+		parse("id", 1, func(n int64) { f.CrawlID = n })
+		parse("status", 100, func(n int64) { f.Status = int(n) })
+		parse("limit", 1, func(n int64) { f.Limit = int(min(n, int64(j.Cap()))) })
+		if len(fields) > 0 {
+			names := make([]string, 0, len(fields))
+			for n := range fields {
+				names = append(names, n)
+			}
+			env := envelope.NewError(envelope.CodeValidation, "Invalid parameters: "+strings.Join(names, ", "), w.Header().Get(envelope.RequestIDHeader))
+			env.Fields = fields
+			envelope.WriteJSON(w, http.StatusBadRequest, env.Body())
+			return
+		}
+		if f.Limit == 0 {
+			f.Limit = 100
+		}
+		WriteJSON(w, http.StatusOK, map[string]any{"requests": j.List(f)})
+	})
+}
+
+// ClearHandler answers DELETE by clearing the journal.
+func (j *Journal) ClearHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		j.Clear()
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// WriteJSON writes v as indented JSON, as the admin APIs answer.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	envelope.WriteJSON(w, status, b.Bytes())
+}

@@ -1,0 +1,232 @@
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/generate"
+)
+
+// ErrInvalid is wrapped by every error about a scenarios file's content.
+var ErrInvalid = errors.New("invalid scenarios")
+
+// Error is one problem in a scenarios file, with where it is.
+type Error struct {
+	File   string
+	Line   int
+	Rule   string
+	Reason string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+	}
+	if e.Rule != "" {
+		b.WriteString(": scenario " + strconv.Quote(e.Rule))
+	}
+	b.WriteString(": " + e.Reason)
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) hold.
+func (e *Error) Unwrap() error { return ErrInvalid }
+
+// Env is what rules are checked against: the contract's named examples and
+// documented statuses, and the fixtures loaded beside them.
+type Env struct {
+	// Examples maps each named example of the contract to its status.
+	Examples map[string]int
+	// Documented reports whether the contract documents a status.
+	Documented func(status int) bool
+	// HasFixture reports whether a fixture file of that name is loaded.
+	HasFixture func(file string) bool
+}
+
+type file struct {
+	Scenarios []Rule `yaml:"scenarios"`
+}
+
+// Parse reads a scenarios document, `scenarios:` and a list of rules, and
+// checks every rule against env. Errors name the file, the line and the rule.
+func Parse(source string, data []byte, env Env) ([]Rule, error) {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, &Error{File: source, Line: yamlLine(err), Reason: yamlReason(err)}
+	}
+	var lines struct {
+		Scenarios []yaml.Node `yaml:"scenarios"`
+	}
+	_ = yaml.Unmarshal(data, &lines) // it decoded strictly above
+	var errs []error
+	seen := map[string]int{}
+	for i := range f.Scenarios {
+		r := &f.Scenarios[i]
+		r.Source = source
+		if i < len(lines.Scenarios) {
+			r.Line = lines.Scenarios[i].Line
+		}
+		if prev, dup := seen[r.Name]; dup && r.Name != "" {
+			errs = append(errs, &Error{File: source, Line: r.Line, Rule: r.Name, Reason: fmt.Sprintf("name already used at line %d", prev)})
+		}
+		seen[r.Name] = r.Line
+		if err := Check(r, env); err != nil {
+			errs = append(errs, &Error{File: source, Line: r.Line, Rule: r.Name, Reason: err.Error()})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return f.Scenarios, nil
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// Check says what is wrong with one rule, or nil.
+func Check(r *Rule, env Env) error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if !nameRE.MatchString(r.Name) {
+		add("name %q: lower-case letters, digits, '.', '_' and '-', up to 64", r.Name)
+	}
+	resp := &r.Respond
+	bodies := 0
+	for _, set := range []bool{resp.Example != "", resp.Fixture != "", resp.Crawl != nil, resp.Progression != nil} {
+		if set {
+			bodies++
+		}
+	}
+	if bodies > 1 {
+		add("respond: example, fixture, crawl and progression exclude each other")
+	}
+	if resp.Status != 0 && !env.Documented(resp.Status) {
+		add("respond.status %d: the contract does not document it (documented: 200, 400, 404, 500)", resp.Status)
+	}
+	if resp.Example != "" {
+		status, ok := env.Examples[resp.Example]
+		switch {
+		case !ok:
+			add("respond.example %q: no such example in the contract (%s)", resp.Example, exampleNames(env.Examples))
+		case resp.Status != 0 && resp.Status != status:
+			add("respond.example %q is a %d, not a %d", resp.Example, status, resp.Status)
+		}
+	}
+	if (resp.Fixture != "" || resp.Crawl != nil || resp.Progression != nil) && resp.Status != 0 && resp.Status != 200 {
+		add("respond.status %d: a fixture, crawl or progression is a 200", resp.Status)
+	}
+	if resp.Fixture != "" && !env.HasFixture(resp.Fixture) {
+		add("respond.fixture %q: no such fixture file", resp.Fixture)
+	}
+	if c := resp.Crawl; c != nil {
+		if c.Status != "" && !isStatus(c.Status) {
+			add("respond.crawl.status %q: one of %s", c.Status, strings.Join(crawl.Statuses[:], ", "))
+		}
+		if c.Screenshots != nil && (*c.Screenshots < 0 || *c.Screenshots > generate.MaxScreenshots) {
+			add("respond.crawl.screenshots %d: from 0 to %d", *c.Screenshots, generate.MaxScreenshots)
+		}
+	}
+	if p := resp.Progression; p != nil {
+		if err := validProgression(p.Statuses); err != nil {
+			add("respond.progression: %s", err)
+		}
+		if p.Screenshots < 0 || p.Screenshots > generate.MaxScreenshots {
+			add("respond.progression.screenshots %d: from 0 to %d", p.Screenshots, generate.MaxScreenshots)
+		}
+	}
+	if resp.Fault != "" && !IsFault(resp.Fault) {
+		add("respond.fault %q: one of %s", resp.Fault, strings.Join(Faults[:], ", "))
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(problems, "; "))
+}
+
+func isStatus(s string) bool {
+	for _, v := range crawl.Statuses {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func exampleNames(examples map[string]int) string {
+	names := make([]string, 0, len(examples))
+	for n := range examples {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+func yamlLine(err error) int {
+	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
+}
+
+func yamlReason(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	msg = lineRE.ReplaceAllString(msg, "")
+	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, ": :", ":")), " ")
+	return strings.TrimPrefix(msg, ": ")
+}
+
+// UnmarshalYAML reads one id, a "from-to" range, or a list of them.
+func (ids *IDs) UnmarshalYAML(n *yaml.Node) error {
+	var items []*yaml.Node
+	switch n.Kind {
+	case yaml.ScalarNode:
+		items = []*yaml.Node{n}
+	case yaml.SequenceNode:
+		items = n.Content
+	default:
+		return fmt.Errorf("line %d: id: a crawl id, a from-to range, or a list of them", n.Line)
+	}
+	for _, item := range items {
+		if item.Kind != yaml.ScalarNode {
+			return fmt.Errorf("line %d: id: a crawl id, a from-to range, or a list of them", item.Line)
+		}
+		r, err := parseIDRange(item.Value)
+		if err != nil {
+			return fmt.Errorf("line %d: id: %w", item.Line, err)
+		}
+		*ids = append(*ids, r)
+	}
+	return nil
+}
+
+// MarshalText writes the set as it is written in a file.
+func (ids IDs) MarshalText() ([]byte, error) { return []byte(ids.String()), nil }
+
+// UnmarshalYAML reads "250ms", "2s", "100ms-800ms" or a number of milliseconds.
+func (d *Delay) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: delay: a duration like 250ms or a range like 100ms-800ms", n.Line)
+	}
+	parsed, err := ParseDelay(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = parsed
+	return nil
+}

@@ -1,0 +1,111 @@
+package scenario_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crawlkit/crawlkit/internal/scenario"
+)
+
+func env() scenario.Env {
+	return scenario.Env{
+		Examples:   map[string]int{"finished": 200, "invalid_api_key": 400, "validation_error": 400, "not_found": 404, "internal_error": 500},
+		Documented: func(s int) bool { return s == 200 || s == 400 || s == 404 || s == 500 },
+		HasFixture: func(f string) bool { return f == "crawl-12345.json" },
+	}
+}
+
+func TestParseEveryRuleKind(t *testing.T) {
+	doc := `
+scenarios:
+  - name: one-id
+    match: {id: 404}
+    respond: {status: 404}
+  - name: list-and-range
+    match: {id: [1, "10-20"], key: sk_qa}
+    respond: {example: validation_error, delay: 100ms-800ms}
+  - name: by-header
+    match: {header: {X-Env: staging}, query: {lang: fr}}
+    respond: {fixture: crawl-12345.json, delay: 250}
+  - name: generated
+    match: {id: "30-39"}
+    respond: {crawl: {status: processing, screenshots: 3, seed: 9}, fault: hang}
+  - name: progress
+    match: {id: 50}
+    respond: {progression: {statuses: [in_queue, processing, finished], screenshots: 4}}
+`
+	rules, err := scenario.Parse("s.yaml", []byte(doc), env())
+	require.NoError(t, err)
+	require.Len(t, rules, 5)
+	assert.Equal(t, 3, rules[0].Line)
+	assert.Equal(t, "s.yaml", rules[0].Source)
+	assert.True(t, rules[1].Match.ID.Contains(15))
+	assert.False(t, rules[1].Match.ID.Contains(21))
+	assert.Equal(t, "1, 10-20", rules[1].Match.ID.String())
+	assert.Equal(t, scenario.Delay{Min: 100 * time.Millisecond, Max: 800 * time.Millisecond}, rules[1].Respond.Delay)
+	assert.Equal(t, 250*time.Millisecond, rules[2].Respond.Delay.Max)
+	assert.Equal(t, "finished", rules[4].Respond.Progression.FinalStatus())
+
+	req := &scenario.Request{ID: 15, Key: "sk_qa", Query: map[string][]string{}}
+	assert.True(t, rules[1].Match.Matches(req))
+	req.Key = "other"
+	assert.False(t, rules[1].Match.Matches(req))
+}
+
+func TestParseErrorsNameFileLineAndRule(t *testing.T) {
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"yaml syntax", "scenarios:\n  - name: a\n    match: {id: [1,\n", "s.yaml:"},
+		{"unknown field", "scenarios:\n  - name: a\n    respnd: {status: 404}\n", "s.yaml:3: field respnd not found"},
+		{"bad id", "scenarios:\n  - name: a\n    match: {id: abc}\n", "s.yaml:3: id: \"abc\" is not a crawl id"},
+		{"reversed range", "scenarios:\n  - name: a\n    match: {id: 9-3}\n", "the range ends before it starts"},
+		{"bad delay", "scenarios:\n  - name: a\n    respond: {delay: soon}\n", "s.yaml:3: delay \"soon\""},
+		{"too long delay", "scenarios:\n  - name: a\n    respond: {delay: 2m}\n", "at most 1m0s"},
+		{"undocumented status", "scenarios:\n  - name: a\n    respond: {status: 418}\n", `s.yaml:2: scenario "a": respond.status 418`},
+		{"unknown example", "scenarios:\n  - name: a\n    respond: {example: nope}\n", `respond.example "nope": no such example`},
+		{"example of another status", "scenarios:\n  - name: a\n    respond: {status: 500, example: not_found}\n", "is a 404, not a 500"},
+		{"unknown fixture", "scenarios:\n  - name: a\n    respond: {fixture: x.json}\n", `respond.fixture "x.json"`},
+		{"two bodies", "scenarios:\n  - name: a\n    respond: {example: not_found, crawl: {status: finished}}\n", "exclude each other"},
+		{"bad crawl status", "scenarios:\n  - name: a\n    respond: {crawl: {status: done}}\n", `respond.crawl.status "done"`},
+		{"progression not final", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [in_queue, processing]}}\n", "ends in finished, error or cancelled"},
+		{"progression out of order", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [processing, in_queue, finished]}}\n", "in_queue cannot follow processing"},
+		{"bad fault", "scenarios:\n  - name: a\n    respond: {fault: explode}\n", `respond.fault "explode"`},
+		{"bad name", "scenarios:\n  - name: Not OK\n    respond: {status: 404}\n", `name "Not OK"`},
+		{"duplicate name", "scenarios:\n  - name: a\n    respond: {status: 404}\n  - name: a\n    respond: {status: 500}\n", "s.yaml:4: scenario \"a\": name already used at line 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := scenario.Parse("s.yaml", []byte(tt.doc), env())
+			require.Error(t, err)
+			assert.ErrorIs(t, err, scenario.ErrInvalid)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestParseDelay(t *testing.T) {
+	for in, want := range map[string]scenario.Delay{
+		"0":           {},
+		"200":         {Min: 200 * time.Millisecond, Max: 200 * time.Millisecond},
+		"2s":          {Min: 2 * time.Second, Max: 2 * time.Second},
+		"100ms-800ms": {Min: 100 * time.Millisecond, Max: 800 * time.Millisecond},
+	} {
+		got, err := scenario.ParseDelay(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"", "-5", "1h", "800ms-100ms", "fast", "99999999999999999999"} {
+		_, err := scenario.ParseDelay(in)
+		assert.Error(t, err, in)
+	}
+	d := scenario.Delay{Min: 10 * time.Millisecond, Max: 20 * time.Millisecond}
+	for range 100 {
+		got := d.Draw()
+		assert.GreaterOrEqual(t, got, d.Min)
+		assert.LessOrEqual(t, got, d.Max)
+	}
+}

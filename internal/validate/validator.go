@@ -1,0 +1,131 @@
+// Package validate checks requests and responses of GET /crawl/info against
+// the contract, with kin-openapi, and reports what is wrong in terms a person
+// can act on: parameter names and JSON pointers.
+package validate
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/crawlkit/crawlkit/internal/spec"
+)
+
+// Validator checks traffic against one contract document. It is safe for
+// concurrent use.
+type Validator struct {
+	router routers.Router
+	route  *routers.Route
+	// valid remembers raw queries whose parameters passed: the verdict
+	// depends on the query alone, and a client polls the same one.
+	valid *lru.Cache[string, struct{}]
+	// split, when the contract allows it, validates large bodies in parts.
+	split *itemSplit
+}
+
+// validQueries bounds the queries remembered as valid.
+const validQueries = 4096
+
+// Load returns a validator for the embedded contract.
+func Load(ctx context.Context) (*Validator, error) {
+	doc, err := spec.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return New(doc)
+}
+
+// Doc returns the contract the validator checks against.
+func (v *Validator) Doc() *openapi3.T { return v.route.Spec }
+
+// New returns a validator for doc, as spec.Load returns it.
+func New(doc *openapi3.T) (*Validator, error) {
+	op, err := spec.Operation(doc)
+	if err != nil {
+		return nil, err
+	}
+	router, err := spec.NewRouter(doc)
+	if err != nil {
+		return nil, err
+	}
+	valid, err := lru.New[string, struct{}](validQueries)
+	if err != nil {
+		return nil, err
+	}
+	return &Validator{
+		split:  findSplit(op),
+		valid:  valid,
+		router: router,
+		route: &routers.Route{
+			Spec:      doc,
+			Path:      spec.Path,
+			PathItem:  doc.Paths.Value(spec.Path),
+			Method:    http.MethodGet,
+			Operation: op,
+		},
+	}, nil
+}
+
+// Route finds the contract's operation for r. The error wraps
+// routers.ErrPathNotFound or routers.ErrMethodNotAllowed; spec.StatusFor
+// turns it into a status.
+func (v *Validator) Route(r *http.Request) error {
+	_, _, err := v.router.FindRoute(r)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", r.Method, r.URL.Path, err)
+	}
+	return nil
+}
+
+// Response checks one response to a GET /crawl/info request: that its status
+// is documented, its Content-Type is one the status declares, and its body
+// validates, every violation reported. r may be nil for a body checked
+// outside any request (a fixture, say).
+func (v *Validator) Response(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) Violations {
+	if v.split != nil && status == v.split.status && len(body) >= splitThreshold {
+		if vs, ok := v.splitResponse(ctx, r, status, header, body); ok {
+			return vs
+		}
+	}
+	return v.wholeResponse(ctx, r, status, header, body)
+}
+
+// wholeResponse is Response in one piece, through kin-openapi's check.
+func (v *Validator) wholeResponse(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) Violations {
+	if r == nil {
+		r = httptest.NewRequestWithContext(ctx, http.MethodGet, spec.Path, nil)
+	}
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: v.route},
+		Status:                 status,
+		Header:                 header,
+		Body:                   io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			MultiError:            true,
+		},
+	}
+	if err := openapi3filter.ValidateResponse(ctx, input); err != nil {
+		return violationsOf(err)
+	}
+	return nil
+}
+
+// Documented reports whether the contract declares status for the operation.
+func (v *Validator) Documented(status int) bool {
+	return v.route.Operation.Responses.Status(status) != nil
+}
+
+// JSONResponse is Response for a JSON body with no other headers, as a
+// fixture or a generated body is checked before it is served.
+func (v *Validator) JSONResponse(ctx context.Context, status int, body []byte) Violations {
+	return v.Response(ctx, nil, status, http.Header{"Content-Type": {"application/json"}}, body)
+}

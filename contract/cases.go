@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
 // References to the secrets, as requests are written before they are sent
@@ -27,8 +29,8 @@ type reqSpec struct {
 type kase struct {
 	name        string
 	description string
-	// skip says why the case cannot run with this configuration, or "".
-	skip    string
+	// skip says what the case needs that the configuration lacks, or nil.
+	skip    *Missing
 	request reqSpec
 	// expect is the status the answer must have; 0 is any documented
 	// status but a 5xx.
@@ -41,24 +43,29 @@ type kase struct {
 // cases returns every case for the configuration, in the order they run.
 func cases(r *resolved) []kase {
 	found := strconv.FormatInt(r.CrawlID, 10)
-	noCrawl := ""
+	var noCrawl, noKey, noBearer, noMissing, noCred *Missing
 	if r.CrawlID == 0 {
-		noCrawl = "no crawl id: give --crawl-id (a crawl that exists for the key)"
+		noCrawl = &Missing{What: "no crawl id", Settings: []Setting{SettingCrawlID}, Hint: "a crawl that exists for the key"}
 		found = "1"
 	}
-	noKey := ""
 	if r.APIKey == "" {
-		noKey = "no API key: give --key or CRAWLKIT_API_KEY"
+		noKey = &Missing{What: "no API key", Settings: []Setting{SettingAPIKey}}
+	}
+	if r.Bearer == "" {
+		noBearer = &Missing{What: "no bearer token", Settings: []Setting{SettingBearer}}
+	}
+	if r.MissingCrawlID == 0 {
+		noMissing = &Missing{What: "no missing crawl id", Settings: []Setting{SettingMissingCrawlID}, Hint: "a crawl that does not exist"}
 	}
 	// The parameter cases need some valid credential, a key or a token.
-	cred, noCred := reqSpec{}, ""
+	cred := reqSpec{}
 	switch {
 	case r.APIKey != "":
 		cred.query = "&key=" + keyRef
 	case r.Bearer != "":
 		cred.header = [][2]string{{"Authorization", "Bearer " + bearerRef}}
 	default:
-		noCred = "no credentials: give --key or --bearer"
+		noCred = &Missing{What: "no credentials", Settings: []Setting{SettingAPIKey, SettingBearer}}
 	}
 	withCred := func(query string) reqSpec {
 		return reqSpec{query: strings.TrimPrefix(query+cred.query, "&"), header: cred.header}
@@ -69,12 +76,12 @@ func cases(r *resolved) []kase {
 		{name: "found/key-header", description: "an existing crawl, the key in X-API-KEY",
 			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found, header: [][2]string{{"X-API-KEY", keyRef}}}, expect: 200, crawlID: r.CrawlID},
 		{name: "found/bearer", description: "an existing crawl, with a JWT bearer token",
-			skip:    first(noCrawl, ifEmpty(r.Bearer, "no bearer token: give --bearer or CRAWLKIT_BEARER")),
+			skip:    first(noCrawl, noBearer),
 			request: reqSpec{query: "id=" + found, header: [][2]string{{"Authorization", "Bearer " + bearerRef}}}, expect: 200, crawlID: r.CrawlID},
 		{name: "auth/none", description: "no credentials at all",
-			request: reqSpec{query: "id=" + found}, expect: 400, expectCode: "INVALID_API_KEY"},
+			request: reqSpec{query: "id=" + found}, expect: 400, expectCode: envelope.CodeInvalidAPIKey},
 		{name: "auth/invalid-key", description: "a key the server does not know",
-			request: reqSpec{query: "id=" + found + "&key=" + url.QueryEscape(r.InvalidKey)}, expect: 400, expectCode: "INVALID_API_KEY"},
+			request: reqSpec{query: "id=" + found + "&key=" + url.QueryEscape(r.InvalidKey)}, expect: 400, expectCode: envelope.CodeInvalidAPIKey},
 		{name: "id/missing", description: "no id", skip: noCred, request: withCred(""), expect: 400},
 		{name: "id/empty", description: "an empty id", skip: noCred, request: withCred("id="), expect: 400},
 		{name: "id/not-integer", description: "an id that is not a number", skip: noCred, request: withCred("id=abc"), expect: 400},
@@ -83,7 +90,7 @@ func cases(r *resolved) []kase {
 		{name: "id/overflow", description: "an id beyond int64", skip: noCred, request: withCred("id=9223372036854775808"), expect: 400},
 		{name: "id/repeated", description: "id given twice, with two values", skip: noCred, request: withCred("id=" + found + "&id=2"), expect: 400},
 		{name: "crawl/missing", description: "a crawl that does not exist",
-			skip:    first(noCred, ifEmpty(idOrEmpty(r.MissingCrawlID), "no missing crawl id: give --missing-crawl-id (a crawl that does not exist)")),
+			skip:    first(noCred, noMissing),
 			request: withCred("id=" + idOrEmpty(r.MissingCrawlID)), expect: 404},
 	}
 	return append(list, generated(r, withCred, noCred)...)
@@ -92,7 +99,7 @@ func cases(r *resolved) []kase {
 // generated returns the seeded requests whose only rule is a documented
 // status with a valid body, never a 5xx: boundary ids, random ids, odd
 // encodings.
-func generated(r *resolved, withCred func(string) reqSpec, noCred string) []kase {
+func generated(r *resolved, withCred func(string) reqSpec, noCred *Missing) []kase {
 	fixed := []struct{ label, query string }{
 		{"id-1", "id=1"},
 		{"id-max-int32", "id=2147483647"},
@@ -136,21 +143,14 @@ func generated(r *resolved, withCred func(string) reqSpec, noCred string) []kase
 	return out
 }
 
-func first(reasons ...string) string {
-	for _, r := range reasons {
-		if r != "" {
-			return r
+// first returns the first of the things a case lacks, or nil.
+func first(missing ...*Missing) *Missing {
+	for _, m := range missing {
+		if m != nil {
+			return m
 		}
 	}
-	return ""
-}
-
-// ifEmpty returns reason when value is empty, else "".
-func ifEmpty(value, reason string) string {
-	if value == "" {
-		return reason
-	}
-	return ""
+	return nil
 }
 
 func idOrEmpty(id int64) string {

@@ -277,15 +277,6 @@ func TestRateLimitsRequests(t *testing.T) {
 	assert.GreaterOrEqual(t, rep.DurationMS, float64(300))
 }
 
-// TestMockPassesAsASubtestSuite is how a Go service checks itself in its own
-// go test: contract.Test against an httptest.Server.
-func TestMockPassesAsASubtestSuite(t *testing.T) {
-	ts := httptest.NewServer(mock(t))
-	defer ts.Close()
-	rep := contract.Test(t, contract.Config{BaseURL: ts.URL, APIKey: secretKey, Bearer: bearer(t)})
-	assert.True(t, rep.OK())
-}
-
 // TestAGigabyteBodyIsReadInBoundedMemory checks a server that streams 1 GiB:
 // the checker reads up to --max-body and stops.
 func TestAGigabyteBodyIsReadInBoundedMemory(t *testing.T) {

@@ -49,14 +49,17 @@ func (f Finding) String() string {
 
 // CaseResult is what one case sent, got, and found wrong.
 type CaseResult struct {
-	Name        string  `json:"name"`
-	Description string  `json:"description"`
-	Outcome     string  `json:"outcome"`
-	SkipReason  string  `json:"skip_reason,omitempty"`
-	Curl        string  `json:"curl,omitempty"`
-	Status      int     `json:"status,omitempty"`
-	BodyExcerpt string  `json:"body_excerpt,omitempty"`
-	DurationMS  float64 `json:"duration_ms"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Outcome     string `json:"outcome"`
+	// SkipReason says why a case was skipped, in the command line's words;
+	// Missing says the same for any front end.
+	SkipReason  string   `json:"skip_reason,omitempty"`
+	Missing     *Missing `json:"missing,omitempty"`
+	Curl        string   `json:"curl,omitempty"`
+	Status      int      `json:"status,omitempty"`
+	BodyExcerpt string   `json:"body_excerpt,omitempty"`
+	DurationMS  float64  `json:"duration_ms"`
 	// Failures fail the case; Allowed are failures an allow-list excuses;
 	// Warnings never fail it.
 	Failures []Finding `json:"failures,omitempty"`

@@ -223,8 +223,8 @@ func (run *runner) wait(ctx context.Context) error {
 
 func (run *runner) runCase(ctx context.Context, k *kase) CaseResult {
 	res := CaseResult{Name: k.name, Description: k.description, Curl: run.redact.Replace(k.curl(run.cfg))}
-	if k.skip != "" {
-		res.Outcome, res.SkipReason = Skip, k.skip
+	if k.skip != nil {
+		res.Outcome, res.Missing, res.SkipReason = Skip, k.skip, k.skip.Reason(Setting.Flag)
 		return res
 	}
 	start := time.Now()

@@ -1,0 +1,68 @@
+// Package contracttest runs crawlkit's contract kit inside go test, as
+// net/http/httptest serves handlers in tests: a Go implementation of
+// GET /crawl/info checks itself in its own test suite.
+package contracttest
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/crawlkit/crawlkit/contract"
+)
+
+// Test runs the contract against cfg.BaseURL and reports each case to t:
+// with a *testing.T, each case is a subtest, failed with every finding and
+// the curl command that reproduces it, or skipped with the Config field it
+// needs; with another testing.TB, each failure is an error of t. Failures
+// point at the line that called Test. A run that cannot start (a bad
+// Config, nothing listening) fails t at once. It returns the report.
+func Test(t testing.TB, cfg contract.Config) *contract.Report {
+	t.Helper()
+	rep, err := contract.Run(t.Context(), cfg)
+	if err != nil {
+		t.Fatalf("crawlkit contract: %v", err)
+		return nil
+	}
+	runner, subtests := t.(interface {
+		Run(name string, f func(t *testing.T)) bool
+	})
+	for _, c := range rep.Cases {
+		if !subtests {
+			report(t, &c)
+			continue
+		}
+		runner.Run(c.Name, func(t *testing.T) {
+			t.Helper()
+			report(t, &c)
+		})
+	}
+	return rep
+}
+
+// report tells t what one case found.
+func report(t testing.TB, c *contract.CaseResult) {
+	t.Helper()
+	if c.Outcome == contract.Skip {
+		reason := c.SkipReason
+		if c.Missing != nil {
+			reason = c.Missing.Reason(contract.Setting.Field)
+		}
+		if _, subtest := t.(*testing.T); subtest {
+			t.Skip(reason)
+		}
+		t.Logf("skipped %s: %s", c.Name, reason)
+		return
+	}
+	for _, w := range c.Warnings {
+		t.Logf("%s: warning: %s", c.Name, w)
+	}
+	if len(c.Failures) == 0 {
+		return
+	}
+	lines := make([]string, len(c.Failures))
+	for i, f := range c.Failures {
+		lines[i] = f.String()
+	}
+	t.Errorf("%s: %s\n%s\nrequest: %s\nstatus: %d\nbody: %s",
+		c.Name, c.Description, strings.Join(lines, "\n"), c.Curl, c.Status, c.BodyExcerpt)
+}

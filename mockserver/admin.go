@@ -12,6 +12,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
+	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
@@ -51,9 +52,7 @@ func (s *Server) adminHandler() http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-	return httpserver.Guard(s.cfg.AdminToken, route, func(w http.ResponseWriter, r *http.Request, reason string) {
-		s.sendError(w, r, http.StatusForbidden, "FORBIDDEN", reason, nil)
-	})
+	return httpserver.Guard(s.cfg.AdminToken, route)
 }
 
 // CatalogEntry is one magic value of the catalog.
@@ -74,7 +73,7 @@ type Catalog struct {
 // Catalog returns the magic ids the server answers now: the fixtures and
 // every rule that matches on a crawl id.
 func (s *Server) Catalog() Catalog {
-	st := s.state.Load()
+	set := s.rules.Load()
 	c := Catalog{
 		Keys: map[string]string{
 			"any other key": "accepted (unless --api-key lists the keys)",
@@ -83,14 +82,14 @@ func (s *Server) Catalog() Catalog {
 		},
 		Entries: []CatalogEntry{},
 	}
-	for _, id := range st.fixtures.IDs() {
-		fx, _ := st.fixtures.Get(id)
+	for _, id := range set.Fixtures.IDs() {
+		fx, _ := set.Fixtures.Get(id)
 		c.Entries = append(c.Entries, CatalogEntry{
 			Name: "fixture " + fx.File, Description: "A fixture crawl, served as written.",
 			IDs: strconv.FormatInt(id, 10), Try: tryURL(id), Source: "fixtures",
 		})
 	}
-	for _, r := range st.all() {
+	for _, r := range set.All() {
 		if len(r.Match.ID) == 0 {
 			continue
 		}
@@ -121,7 +120,7 @@ func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) adminScenarios(w http.ResponseWriter, _ *http.Request) {
-	journal.WriteJSON(w, http.StatusOK, map[string]any{"scenarios": s.state.Load().all()})
+	journal.WriteJSON(w, http.StatusOK, map[string]any{"scenarios": s.rules.Load().All()})
 }
 
 // adminAddScenarios adds rules, in the scenarios file's format (YAML or
@@ -133,10 +132,13 @@ func (s *Server) adminAddScenarios(w http.ResponseWriter, r *http.Request) {
 		s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, "Cannot read the scenarios: "+err.Error(), nil)
 		return
 	}
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	st := s.state.Load()
-	rules, err := scenario.Parse(runtimeSource, data, s.env(st.fixtures))
+	s.rulesMu.Lock()
+	defer s.rulesMu.Unlock()
+	set := s.rules.Load()
+	rules, err := scenario.Parse(ruleset.RuntimeSource, data, scenario.Env{
+		Contract:   s.contract,
+		HasFixture: func(file string) bool { _, ok := set.Fixtures.ByFile(file); return ok },
+	})
 	if err == nil && len(rules) == 0 {
 		err = errors.New("no rule under scenarios:")
 	}
@@ -150,37 +152,34 @@ func (s *Server) adminAddScenarios(w http.ResponseWriter, r *http.Request) {
 		added[rules[i].Name] = true
 	}
 	runtime := rules
-	for _, old := range st.runtime {
+	for _, old := range set.Runtime {
 		if !added[old.Name] {
 			runtime = append(runtime, old)
 		}
 	}
-	next := *st
-	next.runtime = runtime
-	s.state.Store(&next)
+	s.rules.Store(set.WithRuntime(runtime))
 	journal.WriteJSON(w, http.StatusCreated, map[string]any{"scenarios": rules})
 }
 
 // adminDeleteScenarios removes the runtime rule ?name=, or all of them.
 func (s *Server) adminDeleteScenarios(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("name")
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	st := s.state.Load()
-	next := *st
-	next.runtime = nil
+	s.rulesMu.Lock()
+	defer s.rulesMu.Unlock()
+	set := s.rules.Load()
+	var kept []scenario.Rule
 	if name != "" {
-		for _, rule := range st.runtime {
+		for _, rule := range set.Runtime {
 			if rule.Name != name {
-				next.runtime = append(next.runtime, rule)
+				kept = append(kept, rule)
 			}
 		}
-		if len(next.runtime) == len(st.runtime) {
+		if len(kept) == len(set.Runtime) {
 			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound, "No scenario "+strconv.Quote(name)+" was added through the admin API", nil)
 			return
 		}
 	}
-	s.state.Store(&next)
+	s.rules.Store(set.WithRuntime(kept))
 	w.WriteHeader(http.StatusNoContent)
 }
 

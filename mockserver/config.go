@@ -5,10 +5,12 @@
 package mockserver
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"time"
 
+	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 )
@@ -19,12 +21,12 @@ const DefaultAddr = "127.0.0.1:4010"
 // Headers crawlkit adds to its answers.
 const (
 	// ViolationsHeader reports how a response breaks the contract.
-	ViolationsHeader = "X-Crawlkit-Violations"
+	ViolationsHeader = exchange.ViolationsHeader
 	// AnsweredByHeader names what decided the answer: a fixture, the
 	// generator, a scenario or an override.
-	AnsweredByHeader = "X-Crawlkit-Answered-By"
+	AnsweredByHeader = exchange.AnsweredByHeader
 	// FaultHeader names the fault a deliberately broken answer plays.
-	FaultHeader = "X-Crawlkit-Fault"
+	FaultHeader = exchange.FaultHeader
 	// AdminTokenHeader carries the admin token; Authorization: Bearer works too.
 	AdminTokenHeader = httpserver.AdminTokenHeader
 )
@@ -48,7 +50,7 @@ type Config struct {
 	// Watch reloads fixtures and scenarios when their files change.
 	Watch bool
 	// Latency delays every answer no rule or request delays otherwise.
-	Latency scenario.Delay
+	Latency Delay
 	// APIKeys, when not empty, are the only keys accepted.
 	APIKeys []string
 	// JWTSecret, when set, is the HS256 key bearer tokens must be signed with.
@@ -78,6 +80,20 @@ type Config struct {
 	// defaults (httpserver.ReadHeaderTimeout, WriteTimeout).
 	ReadHeaderTimeout time.Duration
 	WriteTimeout      time.Duration
+}
+
+// Delay is a fixed delay (Min equal to Max), or a range a delay is drawn
+// from for each answer. The zero value is no delay.
+type Delay struct{ Min, Max time.Duration }
+
+// MaxDelay bounds every delay: Config.Latency, a rule's or a request's.
+const MaxDelay = scenario.MaxDelay
+
+func (d Delay) check() error {
+	if d.Min < 0 || d.Max < d.Min || d.Max > MaxDelay {
+		return fmt.Errorf("latency %s-%s: from 0 to %s, the range in order", d.Min, d.Max, MaxDelay)
+	}
+	return nil
 }
 
 // DefaultCacheEntries bounds the bodies kept ready when Config leaves it 0.

@@ -10,6 +10,8 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/auth"
 	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/exchange"
+	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
@@ -20,11 +22,11 @@ import (
 // responder waits, breaks or sends it.
 func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	x := exchangeOf(ctx)
+	x := exchange.From(ctx)
 	query, queryErr := url.ParseQuery(r.URL.RawQuery)
 	// For the journal, before any check: a request refused for its key is
 	// still found by its crawl id.
-	x.crawlID, _ = strconv.ParseInt(query.Get("id"), 10, 64)
+	x.CrawlID, _ = strconv.ParseInt(query.Get("id"), 10, 64)
 	if err := s.validator.Route(r); err != nil {
 		if spec.StatusFor(err) == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", http.MethodGet)
@@ -33,7 +35,7 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.reject(w, r, http.StatusNotFound, envelope.CodeNotFound,
-			fmt.Sprintf("No endpoint at %s; this API serves GET %s and GET /api/v1%s", r.URL.Path, spec.Path, spec.Path), nil)
+			fmt.Sprintf("No endpoint at %s; this API serves %s", r.URL.Path, s.contract.Endpoints()), nil)
 		return
 	}
 	if _, err := s.auth.CheckParts(r.Header, query); err != nil {
@@ -45,8 +47,8 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The validator accepted the query, and id as a decimal int64 of at least 1.
-	id := x.crawlID
-	o, fields := parseOverrides(r, query, s.validator.Documented, s.examples.has)
+	id := x.CrawlID
+	o, fields := negotiate.Parse(r.Header, query, s.contract)
 	if fields != nil {
 		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("override", fields), fields)
 		return
@@ -55,14 +57,14 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 	if key == "" {
 		key = query.Get("key")
 	}
-	p := s.negotiate(s.state.Load(), &scenario.Request{ID: id, Key: key, Header: r.Header, Query: query}, o)
-	x.answeredBy = p.by
-	w.Header().Set(AnsweredByHeader, p.by)
-	if !s.wait(ctx, p.delay) {
+	p := s.negotiator.Decide(s.rules.Load(), &scenario.Request{ID: id, Key: key, Header: r.Header, Query: query}, o)
+	x.AnsweredBy = p.By
+	w.Header().Set(AnsweredByHeader, p.By)
+	if !s.wait(ctx, p.Delay) {
 		return // the client gave up
 	}
-	if p.fault != "" {
-		x.fault = p.fault
+	if p.Fault != "" {
+		x.Fault = p.Fault
 		s.playFault(w, r, &p, id)
 		return
 	}
@@ -78,7 +80,7 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 // reject answers a request refused before negotiation, after the latency
 // every answer has.
 func (s *Server) reject(w http.ResponseWriter, r *http.Request, status int, code, message string, fields validate.Fields) {
-	if !s.wait(r.Context(), s.cfg.Latency) {
+	if !s.wait(r.Context(), s.negotiator.Latency) {
 		return
 	}
 	s.sendError(w, r, status, code, message, fields)
@@ -96,12 +98,13 @@ func invalidMessage(what string, fields validate.Fields) string {
 // authMessage is the error message for a credential problem; it never quotes
 // the credential.
 func authMessage(err error) string {
+	var refused *auth.Error
 	switch {
 	case errors.Is(err, auth.ErrMissing):
 		return "Missing API key: send the X-API-KEY header, the key query parameter or a bearer token"
-	case err.Error() == auth.ErrInvalid.Error():
-		return "Invalid API key"
+	case errors.As(err, &refused) && refused.Reason != "":
+		return "Invalid API key: " + refused.Reason
 	default:
-		return "Invalid API key: " + strings.TrimPrefix(err.Error(), auth.ErrInvalid.Error()+": ")
+		return "Invalid API key"
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
@@ -42,9 +43,9 @@ func (s *Server) wait(ctx context.Context, d scenario.Delay) bool {
 // playFault answers with a deliberately broken response. Faults are outside
 // the contract on purpose, so they are not validated; X-Crawlkit-Fault says
 // which one it is where a response is sent at all.
-func (s *Server) playFault(w http.ResponseWriter, r *http.Request, p *plan, id int64) {
+func (s *Server) playFault(w http.ResponseWriter, r *http.Request, p *negotiate.Plan, id int64) {
 	ctx := r.Context()
-	switch p.fault {
+	switch p.Fault {
 	case scenario.FaultReset:
 		s.closeConn(w, true)
 	case scenario.FaultEmpty:
@@ -57,16 +58,16 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, p *plan, id i
 		s.closeConn(w, false)
 	case scenario.FaultMalformed:
 		body := []byte(`{"success":true,"data":{`)
-		if prep, err := s.generated(ctx, p.seed, id, p.opts); err == nil {
+		if prep, err := s.generated(ctx, p.Seed, id, p.Opts); err == nil {
 			body = prep.body[:len(prep.body)/2]
 		}
-		w.Header().Set(FaultHeader, p.fault)
+		w.Header().Set(FaultHeader, p.Fault)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write(body)
 	case scenario.FaultBadGateway:
-		w.Header().Set(FaultHeader, p.fault)
+		w.Header().Set(FaultHeader, p.Fault)
 		w.Header().Set("Content-Type", "text/html")
 		w.Header().Set("Content-Length", strconv.Itoa(len(badGatewayPage)))
 		w.WriteHeader(http.StatusBadGateway)

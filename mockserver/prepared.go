@@ -9,6 +9,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/generate"
+	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
@@ -32,36 +33,36 @@ type prepared struct {
 }
 
 // render returns the status, body and violations of a plan's answer.
-func (s *Server) render(ctx context.Context, p *plan, id int64) (int, []byte, validate.Violations, error) {
+func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, []byte, validate.Violations, error) {
 	var (
 		prep *prepared
 		err  error
 	)
-	switch p.kind {
-	case answerExample:
-		status, body, env := s.examples.render(p.example)
+	switch p.Kind {
+	case negotiate.Example:
+		status, body, env := s.contract.Examples.Render(p.Example)
 		if env != nil {
 			body, violations := s.errorBody(ctx, status, env)
 			return status, body, violations, nil
 		}
-		prep, err = s.prepare(ctx, cacheKey{example: p.example}, func() ([]byte, error) { return body, nil })
-	case answerFixture:
-		fx := p.fixture
+		prep, err = s.prepare(ctx, cacheKey{example: p.Example}, func() ([]byte, error) { return body, nil })
+	case negotiate.Fixture:
+		fx := p.Fixture
 		prep, err = s.prepare(ctx, cacheKey{fixture: fx.File, id: fx.ID}, func() ([]byte, error) { return fx.Body, nil })
-	case answerProgression:
-		poll := s.progressions.next(progressKey{rule: p.rule, seed: p.seed, id: id})
-		if last := len(p.progression.Statuses) - 1; poll > last {
+	case negotiate.Progression:
+		poll := s.progressions.next(progressKey{rule: p.Rule, seed: p.Seed, id: id})
+		if last := len(p.Progression.Statuses) - 1; poll > last {
 			poll = last // every poll past the end is the end
 		}
-		prep, err = s.prepare(ctx, cacheKey{seed: p.seed, id: id, progression: p.rule, poll: poll}, func() ([]byte, error) {
-			c, err := generate.New(p.seed).Progress(id, p.progression.Statuses, p.progression.Screenshots, poll)
+		prep, err = s.prepare(ctx, cacheKey{seed: p.Seed, id: id, progression: p.Rule, poll: poll}, func() ([]byte, error) {
+			c, err := generate.New(p.Seed).Progress(id, p.Progression.Statuses, p.Progression.Screenshots, poll)
 			if err != nil {
 				return nil, err
 			}
 			return encodeCrawl(c)
 		})
 	default:
-		prep, err = s.generated(ctx, p.seed, id, p.opts)
+		prep, err = s.generated(ctx, p.Seed, id, p.Opts)
 	}
 	if err != nil {
 		return 0, nil, nil, err

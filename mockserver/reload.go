@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/crawlkit/crawlkit/internal/ruleset"
 )
 
 // reloadSettle is how long the files must stay still before a reload, so an
@@ -17,13 +19,13 @@ const reloadSettle = 150 * time.Millisecond
 // they replace the running ones at once; otherwise the running ones stay and
 // the error names the file, the line or pointer, and the reason.
 func (s *Server) Reload(ctx context.Context) error {
-	s.stateMu.Lock()
-	defer s.stateMu.Unlock()
-	next, err := s.loadState(ctx, s.state.Load().runtime)
+	s.rulesMu.Lock()
+	defer s.rulesMu.Unlock()
+	next, err := ruleset.Load(ctx, s.sources(), s.validator, s.rules.Load().Runtime)
 	if err != nil {
 		return err
 	}
-	s.state.Store(next)
+	s.rules.Store(next)
 	s.cache.purge()
 	return nil
 }
@@ -78,8 +80,8 @@ func (s *Server) reloadOnChange(ctx context.Context, w *fsnotify.Watcher) {
 				s.log.Error("reload failed; the last good configuration keeps running", "err", oneLine(err.Error()))
 				continue
 			}
-			st := s.state.Load()
-			s.log.Info("reloaded", "fixtures", st.fixtures.Len(), "scenarios", len(st.rules))
+			set := s.rules.Load()
+			s.log.Info("reloaded", "fixtures", set.Fixtures.Len(), "scenarios", len(set.Rules))
 		}
 	}
 }
@@ -94,5 +96,5 @@ func (s *Server) relevant(name string) bool {
 		return false
 	}
 	ext := filepath.Ext(name)
-	return ext == ".json" || filepath.Base(name) == scenariosFile
+	return ext == ".json" || filepath.Base(name) == ruleset.ScenariosFile
 }

@@ -5,14 +5,11 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
-
-// maxViolationsHeader bounds the X-Crawlkit-Violations header.
-const maxViolationsHeader = 2048
 
 // sendError answers with the error envelope, validated like every response.
 func (s *Server) sendError(w http.ResponseWriter, r *http.Request, status int, code, message string, fields validate.Fields) {
@@ -47,7 +44,7 @@ func (s *Server) errorBody(ctx context.Context, status int, env *envelope.Error)
 		violations = s.validator.JSONResponse(ctx, checkAs, probeBody)
 		s.verdicts.Add(key, violations)
 	}
-	body := bytes.Replace(probeBody, []byte(`"`+probeRequestID+`"`), []byte(strconv.Quote(requestID(ctx))), 1)
+	body := bytes.Replace(probeBody, []byte(`"`+probeRequestID+`"`), []byte(strconv.Quote(exchange.From(ctx).RequestID)), 1)
 	return body, violations
 }
 
@@ -56,27 +53,14 @@ func (s *Server) errorBody(ctx context.Context, status int, env *envelope.Error)
 // a 500 INTERNAL_ERROR naming them.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, body []byte, violations validate.Violations) {
 	if len(violations) > 0 {
-		summary := headerSafe(violations.Error())
-		s.log.WarnContext(r.Context(), "response breaks the contract", "status", status, "violations", summary)
+		x := exchange.From(r.Context())
+		x.Violations = violations.Strings()
+		summary := exchange.HeaderValue(x.Violations)
 		w.Header().Set(ViolationsHeader, summary)
 		if s.cfg.Strict {
-			env := envelope.NewError(envelope.CodeInternal, "Response breaks the contract: "+summary, requestID(r.Context()))
+			env := envelope.NewError(envelope.CodeInternal, "Response breaks the contract: "+summary, x.RequestID)
 			status, body = http.StatusInternalServerError, env.Body()
 		}
 	}
 	envelope.WriteJSON(w, status, body)
-}
-
-// headerSafe makes s fit in one bounded header value.
-func headerSafe(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r > 0x7e {
-			return '?'
-		}
-		return r
-	}, s)
-	if len(s) > maxViolationsHeader {
-		s = s[:maxViolationsHeader-3] + "..."
-	}
-	return s
 }

@@ -21,10 +21,9 @@ import (
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/envelope"
-	"github.com/crawlkit/crawlkit/internal/syncbuf"
 	"github.com/crawlkit/crawlkit/internal/journal"
+	"github.com/crawlkit/crawlkit/internal/syncbuf"
 	"github.com/crawlkit/crawlkit/mockserver"
-	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 func withCatalog(t testing.TB, cfg mockserver.Config) *running {
@@ -206,7 +205,7 @@ func TestFaultsSeenFromAGoClient(t *testing.T) {
 }
 
 func TestLatency(t *testing.T) {
-	srv := withCatalog(t, mockserver.Config{Latency: mustDelay(t, "30ms")})
+	srv := withCatalog(t, mockserver.Config{Latency: mockserver.Delay{Min: 30 * time.Millisecond, Max: 30 * time.Millisecond}})
 	elapsed := func(query string) time.Duration {
 		start := time.Now()
 		get(t, srv.url+"/crawl/info?"+query, nil)
@@ -423,13 +422,6 @@ func TestHotReload(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "crawl-12345.json"), []byte(broken), 0o600))
 	assert.Eventually(t, func() bool { return strings.Contains(logs.String(), "/data/max_urls") }, 5*time.Second, 20*time.Millisecond)
 	assert.Equal(t, seed, get(t, srv.url+"/crawl/info?id=12345&key=k", nil).body, "the last good fixture stays")
-}
-
-func mustDelay(t testing.TB, s string) scenario.Delay {
-	t.Helper()
-	d, err := scenario.ParseDelay(s)
-	require.NoError(t, err)
-	return d
 }
 
 // TestAdminRefusesANonLoopbackAddress binds the mock to an address of this

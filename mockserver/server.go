@@ -15,28 +15,32 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/auth"
 	"github.com/crawlkit/crawlkit/internal/envelope"
-	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
+	"github.com/crawlkit/crawlkit/internal/negotiate"
+	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // Server is the mock. It is an http.Handler, safe for concurrent use.
 type Server struct {
-	cfg       Config
-	log       *slog.Logger
-	validator *validate.Validator
-	examples  *examples
-	auth      *auth.Checker
-	cache     *bodyCache
+	cfg        Config
+	log        *slog.Logger
+	validator  *validate.Validator
+	contract   *spec.Contract
+	negotiator *negotiate.Negotiator
+	auth       *auth.Checker
+	cache      *bodyCache
 	// verdicts holds the verdicts of error envelopes, by status and body.
 	verdicts     *lru.Cache[string, validate.Violations]
 	journal      *journal.Journal
 	progressions *progressions
-	// state is swapped whole; writers hold stateMu.
-	state   atomic.Pointer[state]
-	stateMu sync.Mutex
+	// rules is swapped whole; writers hold rulesMu.
+	rules   atomic.Pointer[ruleset.Set]
+	rulesMu sync.Mutex
 	// stopping closes when shutdown begins, to end hangs and delays.
 	stopping chan struct{}
 	stopOnce sync.Once
@@ -54,23 +58,22 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex, err := loadExamples(v.Doc())
+	s, err := newServer(cfg, v)
 	if err != nil {
 		return nil, err
 	}
-	s, err := newServer(cfg, v, ex)
+	set, err := ruleset.Load(ctx, s.sources(), v, nil)
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.loadState(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	s.state.Store(st)
+	s.rules.Store(set)
 	return s, nil
 }
 
-func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error) {
+func newServer(cfg Config, v *validate.Validator) (*Server, error) {
+	if err := cfg.Latency.check(); err != nil {
+		return nil, err
+	}
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = DefaultCacheEntries
 	}
@@ -99,11 +102,17 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 	if err != nil {
 		return nil, fmt.Errorf("progressions: %w", err)
 	}
+	c := v.Contract()
 	s := &Server{
-		cfg:          cfg,
-		log:          logger,
-		validator:    v,
-		examples:     ex,
+		cfg:       cfg,
+		log:       logger,
+		validator: v,
+		contract:  c,
+		negotiator: &negotiate.Negotiator{
+			Seed:     cfg.Seed,
+			Latency:  scenario.Delay{Min: cfg.Latency.Min, Max: cfg.Latency.Max},
+			Examples: c.Examples,
+		},
 		auth:         auth.New(auth.Config{Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
 		cache:        cache,
 		verdicts:     verdicts,
@@ -111,7 +120,7 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 		progressions: progs,
 		stopping:     make(chan struct{}),
 	}
-	s.state.Store(&state{fixtures: fixtureset.New()})
+	s.rules.Store(ruleset.Empty())
 	// Routed by hand, not by http.ServeMux: its redirects to clean paths
 	// would answer outside the API's envelope.
 	admin, api := s.adminHandler(), http.HandlerFunc(s.crawlInfo)
@@ -125,16 +134,26 @@ func newServer(cfg Config, v *validate.Validator, ex *examples) (*Server, error)
 	if cfg.CORS {
 		h = corsHandler(h)
 	}
-	s.handler = s.withExchange(h)
+	s.handler = exchange.Wrap(h, exchange.Options{
+		Message: "request",
+		Logger:  logger,
+		Journal: s.journal,
+		Journaled: func(r *http.Request) bool {
+			return !strings.HasPrefix(r.URL.Path, adminPrefix) && r.Method != http.MethodOptions
+		},
+	})
 	return s, nil
 }
 
-// Fixtures returns the fixtures the server answers with now.
-func (s *Server) Fixtures() *fixtureset.Set { return s.state.Load().fixtures }
-
-// Scenarios returns the rules the server answers with now, in the order
-// they are tried.
-func (s *Server) Scenarios() []scenario.Rule { return s.state.Load().all() }
+// sources says where the server reads its fixtures and scenarios.
+func (s *Server) sources() ruleset.Sources {
+	return ruleset.Sources{
+		Fixtures:      s.cfg.Fixtures,
+		FixturesDir:   s.cfg.FixturesDir,
+		ScenariosFile: s.cfg.ScenariosFile,
+		Catalog:       s.cfg.Catalog,
+	}
+}
 
 // ServeHTTP answers one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

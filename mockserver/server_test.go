@@ -23,8 +23,8 @@ import (
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/fixtureset"
 	"github.com/crawlkit/crawlkit/internal/syncbuf"
-	"github.com/crawlkit/crawlkit/mockserver"
 	"github.com/crawlkit/crawlkit/internal/validate"
+	"github.com/crawlkit/crawlkit/mockserver"
 )
 
 // running is a mock server started on a free loopback port.

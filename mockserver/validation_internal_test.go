@@ -12,6 +12,7 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
@@ -22,11 +23,9 @@ func serverWithBrokenFixture(t *testing.T, strict bool) *Server {
 	v, err := validate.Load(context.Background())
 	require.NoError(t, err)
 	broken := []byte(`{"success":true,"data":{"id":"7","status":"done"}}`)
-	ex, err := loadExamples(v.Doc())
+	s, err := newServer(Config{Strict: strict}, v)
 	require.NoError(t, err)
-	s, err := newServer(Config{Strict: strict}, v, ex)
-	require.NoError(t, err)
-	s.state.Store(&state{fixtures: fixtureset.New(&fixtureset.Fixture{File: "broken.json", ID: 7, Body: broken})})
+	s.rules.Store(&ruleset.Set{Fixtures: fixtureset.New(&fixtureset.Fixture{File: "broken.json", ID: 7, Body: broken})})
 	return s
 }
 

@@ -2,11 +2,12 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/crawlkit/crawlkit/mockserver"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/ruleset"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 func newFixturesCmd() *cobra.Command {
@@ -34,18 +35,19 @@ JSON pointer or line, and the reason, and the exit code is 1. For pre-commit hoo
 			if err != nil {
 				return err
 			}
-			srv, err := mockserver.New(cmd.Context(), mockserver.Config{Fixtures: fsys, FixturesDir: dir})
+			v, err := validate.Load(cmd.Context())
 			if err != nil {
-				var problems []string
-				for _, line := range strings.Split(err.Error(), "\n") {
-					for _, p := range splitProblems(line) {
-						problems = append(problems, p)
-						fmt.Fprintln(cmd.OutOrStdout(), p)
-					}
+				return err
+			}
+			set, err := ruleset.Load(cmd.Context(), ruleset.Sources{Fixtures: fsys, FixturesDir: dir}, v, nil)
+			if err != nil {
+				problems := problemLines(err)
+				for _, p := range problems {
+					fmt.Fprintln(cmd.OutOrStdout(), p)
 				}
 				return codedError{exitFailure, fmt.Errorf("%d problem(s) in %s", len(problems), dir)}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d fixture(s) and %d scenario(s), all valid\n", dir, srv.Fixtures().Len(), len(srv.Scenarios()))
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d fixture(s) and %d scenario(s), all valid\n", dir, set.Fixtures.Len(), len(set.Rules))
 			return nil
 		},
 	}
@@ -53,11 +55,23 @@ JSON pointer or line, and the reason, and the exit code is 1. For pre-commit hoo
 	return cmd
 }
 
-// splitProblems splits a fixture's "file: a; file: b" into one line each.
-func splitProblems(line string) []string {
-	file, _, ok := strings.Cut(line, ": ")
-	if !ok || !strings.HasSuffix(file, ".json") {
-		return []string{line}
+// problemLines walks the joined errors of a load into one line a problem:
+// each violation of a fixture file, each rule of a scenarios file.
+func problemLines(err error) []string {
+	switch e := err.(type) {
+	case *fixtureset.FileError:
+		lines := make([]string, len(e.Violations))
+		for i, v := range e.Violations {
+			lines[i] = e.File + ": " + v.String()
+		}
+		return lines
+	case interface{ Unwrap() []error }:
+		var lines []string
+		for _, inner := range e.Unwrap() {
+			lines = append(lines, problemLines(inner)...)
+		}
+		return lines
+	default:
+		return []string{oneLine(err.Error())}
 	}
-	return strings.Split(line, "; ")
 }

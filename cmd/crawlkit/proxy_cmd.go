@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/crawlkit/crawlkit/mockserver"
 	"github.com/crawlkit/crawlkit/internal/proxy"
+	"github.com/crawlkit/crawlkit/mockserver"
 )
 
 func newProxyCmd() *cobra.Command {

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/crawlkit/crawlkit"
-	"github.com/crawlkit/crawlkit/mockserver"
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/mockserver"
 )
 
 type serveOptions struct {
@@ -96,11 +96,13 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 			return err
 		}
 	}
-	var latency scenario.Delay
+	var latency mockserver.Delay
 	if o.latency != "" {
-		if latency, err = scenario.ParseDelay(o.latency); err != nil {
+		d, err := scenario.ParseDelay(o.latency)
+		if err != nil {
 			return usageError{fmt.Errorf("--latency: %w", err)}
 		}
+		latency = mockserver.Delay{Min: d.Min, Max: d.Max}
 	}
 	if o.scenarios != "" {
 		if _, err := os.Stat(o.scenarios); err != nil {

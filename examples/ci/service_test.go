@@ -8,8 +8,8 @@ import (
 
 	"github.com/crawlkit/crawlkit/contract"
 	"github.com/crawlkit/crawlkit/contract/contracttest"
-	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/examples/ci"
+	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/generate"
 )
 

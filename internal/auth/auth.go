@@ -6,7 +6,6 @@ package auth
 import (
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,13 +14,34 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// Errors that Check wraps.
+// The kinds of Error, for errors.Is.
 var (
 	// ErrMissing: the request carries no credentials.
 	ErrMissing = errors.New("missing API key")
 	// ErrInvalid: the request's credentials are not accepted.
 	ErrInvalid = errors.New("invalid API key")
 )
+
+// Error is a credential refused, and why. It never quotes the credential.
+type Error struct {
+	// Kind is ErrMissing or ErrInvalid.
+	Kind error
+	// Reason says what is wrong with the credential; "" when it is merely
+	// not one of the accepted keys.
+	Reason string
+}
+
+func (e *Error) Error() string {
+	if e.Reason == "" {
+		return e.Kind.Error()
+	}
+	return e.Kind.Error() + ": " + e.Reason
+}
+
+// Unwrap makes errors.Is(err, ErrMissing) or errors.Is(err, ErrInvalid) hold.
+func (e *Error) Unwrap() error { return e.Kind }
+
+func invalid(reason string) error { return &Error{Kind: ErrInvalid, Reason: reason} }
 
 // InvalidPrefix starts every key refused by default, the documented way to
 // get INVALID_API_KEY from the mock.
@@ -59,7 +79,7 @@ func New(cfg Config) *Checker {
 }
 
 // Check returns the source of the credential that authenticated r, or an
-// error wrapping ErrMissing or ErrInvalid. When several are sent, one is
+// *Error of kind ErrMissing or ErrInvalid. When several are sent, one is
 // checked and the others ignored: the X-API-KEY header first, then the key
 // query parameter, then the bearer token. An empty key counts as none.
 func (c *Checker) Check(r *http.Request) (string, error) {
@@ -77,16 +97,16 @@ func (c *Checker) CheckParts(header http.Header, query url.Values) (string, erro
 	if authz := header.Get("Authorization"); authz != "" {
 		return SourceBearer, c.checkBearer(authz)
 	}
-	return "", ErrMissing
+	return "", &Error{Kind: ErrMissing}
 }
 
 func (c *Checker) checkKey(key string) error {
 	if strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return fmt.Errorf("%w: it contains control characters", ErrInvalid)
+		return invalid("it contains control characters")
 	}
 	if len(c.cfg.Keys) == 0 {
 		if strings.HasPrefix(key, InvalidPrefix) {
-			return ErrInvalid
+			return invalid("")
 		}
 		return nil
 	}
@@ -95,33 +115,33 @@ func (c *Checker) checkKey(key string) error {
 			return nil
 		}
 	}
-	return ErrInvalid
+	return invalid("")
 }
 
 func (c *Checker) checkBearer(authz string) error {
 	scheme, token, ok := strings.Cut(authz, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-		return fmt.Errorf("%w: Authorization must be \"Bearer <JWT>\"", ErrInvalid)
+		return invalid(`Authorization must be "Bearer <JWT>"`)
 	}
 	token = strings.TrimSpace(token)
 	if parts := strings.Split(token, "."); len(parts) != 3 || parts[2] == "" {
-		return fmt.Errorf("%w: bearer token: not a well-formed JWT", ErrInvalid)
+		return invalid("bearer token: not a well-formed JWT")
 	}
 	opts := []jwt.ParserOption{jwt.WithTimeFunc(c.cfg.Now)}
 	if len(c.cfg.JWTSecret) > 0 {
 		_, err := jwt.NewParser(append(opts, jwt.WithValidMethods([]string{"HS256"}))...).
 			Parse(token, func(*jwt.Token) (any, error) { return c.cfg.JWTSecret, nil })
 		if err != nil {
-			return fmt.Errorf("%w: bearer token: %s", ErrInvalid, jwtReason(err))
+			return invalid("bearer token: " + jwtReason(err))
 		}
 		return nil
 	}
 	claims := jwt.MapClaims{}
 	if _, _, err := jwt.NewParser().ParseUnverified(token, claims); err != nil {
-		return fmt.Errorf("%w: bearer token: %s", ErrInvalid, jwtReason(err))
+		return invalid("bearer token: " + jwtReason(err))
 	}
 	if err := jwt.NewValidator(opts...).Validate(claims); err != nil {
-		return fmt.Errorf("%w: bearer token: %s", ErrInvalid, jwtReason(err))
+		return invalid("bearer token: " + jwtReason(err))
 	}
 	return nil
 }

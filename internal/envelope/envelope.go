@@ -11,13 +11,15 @@ import (
 )
 
 // Error codes crawlkit answers with. The contract documents the first four;
-// the last two answer requests that miss its one operation.
+// the others answer requests that miss its one operation (a wrong method,
+// the admin API refused), and the proxy's upstream failing.
 const (
 	CodeInvalidAPIKey    = "INVALID_API_KEY"
 	CodeValidation       = "VALIDATION_ERROR"
 	CodeNotFound         = "NOT_FOUND"
 	CodeInternal         = "INTERNAL_ERROR"
 	CodeMethodNotAllowed = "METHOD_NOT_ALLOWED"
+	CodeForbidden        = "FORBIDDEN"
 	CodeBadGateway       = "BAD_GATEWAY"
 )
 
@@ -67,6 +69,13 @@ func NewRequestID() string {
 func (e *Error) Body() []byte {
 	b, _ := json.Marshal(e)
 	return b
+}
+
+// Write answers with the envelope and status, the envelope's request id in
+// X-Request-Id.
+func (e *Error) Write(w http.ResponseWriter, status int) {
+	w.Header().Set(RequestIDHeader, e.Details.RequestID)
+	WriteJSON(w, status, e.Body())
 }
 
 // WriteJSON writes body as an application/json response with status.

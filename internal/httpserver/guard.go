@@ -5,24 +5,31 @@ import (
 	"net"
 	"net/http"
 	"strings"
+
+	"github.com/crawlkit/crawlkit/internal/envelope"
 )
+
+// AdminTokenHeader carries the admin token; Authorization: Bearer works too.
+const AdminTokenHeader = "X-Crawlkit-Admin-Token"
 
 // Guard lets through only the requests allowed on an admin API: with a
 // token, those that carry it (X-Crawlkit-Admin-Token or Authorization:
-// Bearer), from anywhere; without one, loopback callers. refuse answers the
-// others with a reason.
-func Guard(token string, h http.Handler, refuse func(w http.ResponseWriter, r *http.Request, reason string)) http.Handler {
+// Bearer), from anywhere; without one, loopback callers. The others get a
+// 403 FORBIDDEN envelope saying why, with the request id the answer already
+// carries, or a new one.
+func Guard(token string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if reason := refusal(token, r); reason != "" {
-			refuse(w, r, reason)
+			id := w.Header().Get(envelope.RequestIDHeader)
+			if id == "" {
+				id = envelope.NewRequestID()
+			}
+			envelope.NewError(envelope.CodeForbidden, reason, id).Write(w, http.StatusForbidden)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
 }
-
-// AdminTokenHeader carries the admin token; Authorization: Bearer works too.
-const AdminTokenHeader = "X-Crawlkit-Admin-Token"
 
 func refusal(token string, r *http.Request) string {
 	if token != "" {
@@ -30,7 +37,7 @@ func refusal(token string, r *http.Request) string {
 		if bearer, ok := cutBearer(r.Header.Get("Authorization")); ok && got == "" {
 			got = bearer
 		}
-		if !constantTimeEqual(got, token) {
+		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
 			return "The admin API needs the admin token in " + AdminTokenHeader + " or Authorization: Bearer"
 		}
 		return ""
@@ -40,10 +47,6 @@ func refusal(token string, r *http.Request) string {
 		return "The admin API answers loopback callers only; start crawlkit with --admin-token to open it"
 	}
 	return ""
-}
-
-func constantTimeEqual(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 func cutBearer(authz string) (string, bool) {

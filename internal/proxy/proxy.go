@@ -22,20 +22,16 @@ import (
 	"time"
 
 	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
+	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
-
-// ViolationsHeader reports on a response how the exchange breaks the contract.
-const ViolationsHeader = "X-Crawlkit-Violations"
 
 // DefaultMaxBody is the largest response body the proxy holds to validate;
 // a larger one streams through unvalidated, and says so.
 const DefaultMaxBody = 32 << 20
-
-// maxHeaderValue bounds the violations header.
-const maxHeaderValue = 2048
 
 // Config sets up a proxy.
 type Config struct {
@@ -66,14 +62,14 @@ type Proxy struct {
 	log       *slog.Logger
 	recorder  *recorder
 	reverse   *httputil.ReverseProxy
-	admin     http.Handler
+	handler   http.Handler
 }
 
 // New checks cfg and returns a proxy ready to serve.
 func New(ctx context.Context, cfg Config) (*Proxy, error) {
-	up, err := url.Parse(strings.TrimRight(cfg.Upstream, "/"))
-	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
-		return nil, fmt.Errorf("upstream %q: must be an absolute http(s) URL", cfg.Upstream)
+	up, err := spec.ParseBaseURL(cfg.Upstream)
+	if err != nil {
+		return nil, fmt.Errorf("upstream %w", err)
 	}
 	v, err := validate.Load(ctx)
 	if err != nil {
@@ -99,10 +95,21 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 		FlushInterval:  -1,
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /__crawlkit/requests", p.journal.ListHandler())
-	mux.Handle("DELETE /__crawlkit/requests", p.journal.ClearHandler())
-	p.admin = httpserver.Guard(cfg.AdminToken, mux, func(w http.ResponseWriter, r *http.Request, reason string) {
-		writeError(w, http.StatusForbidden, "FORBIDDEN", reason, envelope.NewRequestID())
+	mux.Handle("GET "+adminPrefix+"requests", p.journal.ListHandler())
+	mux.Handle("DELETE "+adminPrefix+"requests", p.journal.ClearHandler())
+	admin := httpserver.Guard(cfg.AdminToken, mux)
+	p.handler = exchange.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAdmin(r) {
+			admin.ServeHTTP(w, r)
+			return
+		}
+		p.forward(w, r)
+	}), exchange.Options{
+		Message:   "proxied",
+		Logger:    p.log,
+		Journal:   p.journal,
+		Journaled: func(r *http.Request) bool { return !isAdmin(r) },
+		Relayed:   func(r *http.Request) bool { return !isAdmin(r) },
 	})
 	return p, nil
 }
@@ -115,72 +122,49 @@ func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	return httpserver.Serve(ctx, ln, p, httpserver.Options{WriteTimeout: 5 * time.Minute, Logger: p.log})
 }
 
-// exchange is what the proxy learns about one request on its way.
-type exchange struct {
-	api        bool
-	crawlID    int64
-	violations []string
-	recorded   string
-}
+// adminPrefix is where the proxy's own admin API lives.
+const adminPrefix = "/__crawlkit/"
 
-type exchangeKey struct{}
-
-func exchangeOf(ctx context.Context) *exchange {
-	if x, ok := ctx.Value(exchangeKey{}).(*exchange); ok {
-		return x
-	}
-	return &exchange{}
-}
+func isAdmin(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, adminPrefix) }
 
 // ServeHTTP checks the request, forwards it, and checks the answer.
-func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/__crawlkit/") {
-		p.admin.ServeHTTP(w, r)
-		return
-	}
-	start := time.Now()
-	x := &exchange{api: p.validator.Route(r) == nil}
-	if x.api {
-		x.crawlID, _ = strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.handler.ServeHTTP(w, r) }
+
+// forward checks a request of the contract's operation, then passes any
+// request on to the upstream.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
+	x := exchange.From(r.Context())
+	x.AnsweredBy = "upstream"
+	if p.validator.Route(r) == nil {
+		x.CrawlID, _ = strconv.ParseInt(r.URL.Query().Get("id"), 10, 64)
 		if fields := p.validator.Request(r.Context(), r); fields != nil {
 			for _, name := range fields.Names() {
 				for _, msg := range fields[name] {
-					x.violations = append(x.violations, "request "+name+": "+msg)
+					x.Violations = append(x.Violations, "request "+name+": "+msg)
 				}
 			}
 		}
+		r = r.WithContext(context.WithValue(r.Context(), apiKey{}, true))
 	}
-	rec := &httpserver.StatusRecorder{ResponseWriter: w}
-	p.reverse.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
-	elapsed := time.Since(start)
-	requestID := rec.Header().Get(envelope.RequestIDHeader)
-	attrs := []slog.Attr{
-		slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.Status),
-		slog.Duration("duration", elapsed), slog.String("request_id", requestID),
-	}
-	if x.recorded != "" {
-		attrs = append(attrs, slog.String("recorded", x.recorded))
-	}
-	level := slog.LevelInfo
-	if len(x.violations) > 0 {
-		level = slog.LevelWarn
-		attrs = append(attrs, slog.Any("violations", x.violations))
-	}
-	p.log.LogAttrs(r.Context(), level, "proxied", attrs...)
-	p.journal.Add(journal.Entry{
-		Time: start.UTC(), Method: r.Method, CrawlID: x.crawlID,
-		Status: rec.Status, DurationMS: float64(elapsed.Microseconds()) / 1000, RequestID: requestID,
-		AnsweredBy: "upstream", Violations: x.violations,
-	}, r.URL)
+	p.reverse.ServeHTTP(w, r)
 }
 
-// rewrite points a request at the upstream: the mock's base paths ("" and
-// /api/v1) are replaced by the upstream's.
+// apiKey marks, in a request's context, a request of the contract's operation.
+type apiKey struct{}
+
+func isAPI(ctx context.Context) bool { return ctx.Value(apiKey{}) != nil }
+
+// rewrite points a request at the upstream: the contract's base paths
+// below which the proxy serves the operation are replaced by the
+// upstream's.
 func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 	pr.SetURL(p.upstream)
 	path := pr.In.URL.Path
-	if rest, ok := strings.CutPrefix(path, "/api/v1/"); ok {
-		path = "/" + rest
+	for _, base := range p.validator.Contract().BasePaths {
+		if rest, ok := strings.CutPrefix(path, base+"/"); ok && base != "" {
+			path = "/" + rest
+			break
+		}
 	}
 	pr.Out.URL.Path = p.upstream.Path + path
 	pr.Out.URL.RawPath = ""
@@ -192,8 +176,8 @@ func (p *Proxy) rewrite(pr *httputil.ProxyRequest) {
 // passed on.
 func (p *Proxy) inspect(resp *http.Response) error {
 	ctx := resp.Request.Context()
-	x := exchangeOf(ctx)
-	if !x.api {
+	x := exchange.From(ctx)
+	if !isAPI(ctx) {
 		return nil
 	}
 	original := resp.Body
@@ -206,18 +190,18 @@ func (p *Proxy) inspect(resp *http.Response) error {
 			io.Reader
 			io.Closer
 		}{io.MultiReader(bytes.NewReader(body), original), original}
-		x.violations = append(x.violations, fmt.Sprintf("response body over %d bytes: passed through, not validated", p.cfg.MaxBody))
-		resp.Header.Set(ViolationsHeader, headerValue(x.violations))
+		x.Violations = append(x.Violations, fmt.Sprintf("response body over %d bytes: passed through, not validated", p.cfg.MaxBody))
+		resp.Header.Set(exchange.ViolationsHeader, exchange.HeaderValue(x.Violations))
 		return nil
 	}
 	_ = original.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	vs := p.validator.Response(ctx, resp.Request, resp.StatusCode, resp.Header, body)
 	for _, v := range vs {
-		x.violations = append(x.violations, "response "+v.String())
+		x.Violations = append(x.Violations, "response "+v.String())
 	}
-	if len(x.violations) > 0 {
-		resp.Header.Set(ViolationsHeader, headerValue(x.violations))
+	if len(x.Violations) > 0 {
+		resp.Header.Set(exchange.ViolationsHeader, exchange.HeaderValue(x.Violations))
 	}
 	if len(vs) > 0 && p.cfg.Strict {
 		requestID := resp.Header.Get(envelope.RequestIDHeader)
@@ -234,7 +218,7 @@ func (p *Proxy) inspect(resp *http.Response) error {
 		if err != nil {
 			p.log.WarnContext(ctx, "not recorded", "err", err)
 		} else {
-			x.recorded = file
+			x.Recorded = file
 		}
 	}
 	return nil
@@ -257,26 +241,7 @@ func (p *Proxy) upstreamFailed(w http.ResponseWriter, r *http.Request, err error
 	if errors.As(err, &urlErr) {
 		err = urlErr.Err
 	}
-	x := exchangeOf(r.Context())
-	x.violations = append(x.violations, "upstream: "+err.Error())
-	writeError(w, http.StatusBadGateway, envelope.CodeBadGateway, "The upstream gave no answer: "+err.Error(), envelope.NewRequestID())
-}
-
-func writeError(w http.ResponseWriter, status int, code, message, requestID string) {
-	w.Header().Set(envelope.RequestIDHeader, requestID)
-	envelope.WriteJSON(w, status, envelope.NewError(code, message, requestID).Body())
-}
-
-// headerValue joins violations into one bounded, printable header value.
-func headerValue(violations []string) string {
-	s := strings.Map(func(r rune) rune {
-		if r < 0x20 || r > 0x7e {
-			return '?'
-		}
-		return r
-	}, strings.Join(violations, "; "))
-	if len(s) > maxHeaderValue {
-		s = s[:maxHeaderValue-3] + "..."
-	}
-	return s
+	x := exchange.From(r.Context())
+	x.Violations = append(x.Violations, "upstream: "+err.Error())
+	envelope.NewError(envelope.CodeBadGateway, "The upstream gave no answer: "+err.Error(), envelope.NewRequestID()).Write(w, http.StatusBadGateway)
 }

@@ -19,10 +19,11 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/internal/broken"
-	"github.com/crawlkit/crawlkit/internal/syncbuf"
+	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/journal"
-	"github.com/crawlkit/crawlkit/mockserver"
 	"github.com/crawlkit/crawlkit/internal/proxy"
+	"github.com/crawlkit/crawlkit/internal/syncbuf"
+	"github.com/crawlkit/crawlkit/mockserver"
 )
 
 const key = "sk_live_PROXY_S3CRET"
@@ -83,9 +84,9 @@ func TestConformingUpstreamPassesThroughByteForByte(t *testing.T) {
 			assert.Equal(t, direct.header.Get("Content-Type"), via.header.Get("Content-Type"))
 			assert.NotEmpty(t, via.header.Get("X-Request-Id"))
 			if q == "id=0&key="+key {
-				assert.Contains(t, via.header.Get(proxy.ViolationsHeader), "request id:", "the request breaks the contract")
+				assert.Contains(t, via.header.Get(exchange.ViolationsHeader), "request id:", "the request breaks the contract")
 			} else {
-				assert.Empty(t, via.header.Get(proxy.ViolationsHeader), q)
+				assert.Empty(t, via.header.Get(exchange.ViolationsHeader), q)
 			}
 		}
 	}
@@ -108,7 +109,7 @@ func TestLargeBodiesStreamThroughUnvalidated(t *testing.T) {
 	require.Greater(t, len(direct.body), 1<<20)
 	assert.Equal(t, 200, via.status)
 	assert.Equal(t, direct.body, via.body, "byte for byte")
-	assert.Contains(t, via.header.Get(proxy.ViolationsHeader), "not validated")
+	assert.Contains(t, via.header.Get(exchange.ViolationsHeader), "not validated")
 }
 
 func TestBrokenUpstreamIsFlagged(t *testing.T) {
@@ -136,7 +137,7 @@ func TestBrokenUpstreamIsFlagged(t *testing.T) {
 			via := get(t, ts.URL+target)
 			assert.Equal(t, direct.status, via.status, "passed through")
 			sameBody(t, direct.body, via.body, "passed through")
-			flagged := via.header.Get(proxy.ViolationsHeader)
+			flagged := via.header.Get(exchange.ViolationsHeader)
 			assert.Contains(t, flagged, "response", "flagged")
 			// The journal is written once the answer is sent: wait for it.
 			require.Eventually(t, func() bool { return len(p.Journal().List(journal.Filter{})) == 1 }, 5*time.Second, 10*time.Millisecond)
@@ -160,7 +161,7 @@ func TestBrokenUpstreamIsFlagged(t *testing.T) {
 		ts, _ := startProxy(t, proxy.Config{Upstream: upstream.URL})
 		return ts.URL
 	}()+"/crawl/info?id=1003&key="+key)
-	assert.Contains(t, schema.header.Get(proxy.ViolationsHeader), "/data/id", "with the JSON pointer")
+	assert.Contains(t, schema.header.Get(exchange.ViolationsHeader), "/data/id", "with the JSON pointer")
 }
 
 func TestRecordThenServe(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/generate"
+	"github.com/crawlkit/crawlkit/internal/spec"
 )
 
 // ErrInvalid is wrapped by every error about a scenarios file's content.
@@ -43,13 +43,10 @@ func (e *Error) Error() string {
 // Unwrap makes errors.Is(err, ErrInvalid) hold.
 func (e *Error) Unwrap() error { return ErrInvalid }
 
-// Env is what rules are checked against: the contract's named examples and
-// documented statuses, and the fixtures loaded beside them.
+// Env is what rules are checked against: the contract, for its documented
+// statuses and named examples, and the fixtures loaded beside them.
 type Env struct {
-	// Examples maps each named example of the contract to its status.
-	Examples map[string]int
-	// Documented reports whether the contract documents a status.
-	Documented func(status int) bool
+	Contract *spec.Contract
 	// HasFixture reports whether a fixture file of that name is loaded.
 	HasFixture func(file string) bool
 }
@@ -112,14 +109,14 @@ func Check(r *Rule, env Env) error {
 	if bodies > 1 {
 		add("respond: example, fixture, crawl and progression exclude each other")
 	}
-	if resp.Status != 0 && !env.Documented(resp.Status) {
-		add("respond.status %d: the contract does not document it (documented: 200, 400, 404, 500)", resp.Status)
+	if resp.Status != 0 && !env.Contract.Documented(resp.Status) {
+		add("respond.status %d: the contract does not document it (documented: %s)", resp.Status, env.Contract.StatusList())
 	}
 	if resp.Example != "" {
-		status, ok := env.Examples[resp.Example]
+		status := env.Contract.Examples.Status(resp.Example)
 		switch {
-		case !ok:
-			add("respond.example %q: no such example in the contract (%s)", resp.Example, exampleNames(env.Examples))
+		case status == 0:
+			add("respond.example %q: no such example in the contract (%s)", resp.Example, strings.Join(env.Contract.Examples.Names(), ", "))
 		case resp.Status != 0 && resp.Status != status:
 			add("respond.example %q is a %d, not a %d", resp.Example, status, resp.Status)
 		}
@@ -162,15 +159,6 @@ func isStatus(s string) bool {
 		}
 	}
 	return false
-}
-
-func exampleNames(examples map[string]int) string {
-	names := make([]string, 0, len(examples))
-	for n := range examples {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
 }
 
 var lineRE = regexp.MustCompile(`line (\d+)`)

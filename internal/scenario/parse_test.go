@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -8,14 +9,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/spec"
 )
 
+// env checks rules against the embedded contract, with one fixture file.
 func env() scenario.Env {
-	return scenario.Env{
-		Examples:   map[string]int{"finished": 200, "invalid_api_key": 400, "validation_error": 400, "not_found": 404, "internal_error": 500},
-		Documented: func(s int) bool { return s == 200 || s == 400 || s == 404 || s == 500 },
-		HasFixture: func(f string) bool { return f == "crawl-12345.json" },
+	doc, err := spec.Load(context.Background())
+	if err != nil {
+		panic(err)
 	}
+	c, err := spec.NewContract(doc)
+	if err != nil {
+		panic(err)
+	}
+	return scenario.Env{Contract: c, HasFixture: func(f string) bool { return f == "crawl-12345.json" }}
 }
 
 func TestParseEveryRuleKind(t *testing.T) {

@@ -19,10 +19,6 @@ import (
 // Path is the path of GET /crawl/info below a base path.
 const Path = "/crawl/info"
 
-// BasePaths are the base paths the operation is served at: the root, as the
-// local mock's server URL has it, and the production API's /api/v1.
-var BasePaths = [...]string{"", "/api/v1"}
-
 // ErrInvalid is wrapped by Load when the embedded document does not validate.
 var ErrInvalid = errors.New("invalid OpenAPI document")
 
@@ -53,12 +49,13 @@ func Operation(doc *openapi3.T) (*openapi3.Operation, error) {
 	return item.Get, nil
 }
 
-// NewRouter returns a router that finds the operation at every one of
-// BasePaths on any host, whatever servers the document names.
+// NewRouter returns a router that finds the operation below the base path
+// of every server the document names (see BasePaths), on any host.
 func NewRouter(doc *openapi3.T) (routers.Router, error) {
+	bases := BasePaths(doc)
 	routed := *doc
-	routed.Servers = make(openapi3.Servers, 0, len(BasePaths))
-	for _, base := range BasePaths {
+	routed.Servers = make(openapi3.Servers, 0, len(bases))
+	for _, base := range bases {
 		url := base
 		if url == "" {
 			url = "/"

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
+	"net/url"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -22,8 +22,9 @@ import (
 // Validator checks traffic against one contract document. It is safe for
 // concurrent use.
 type Validator struct {
-	router routers.Router
-	route  *routers.Route
+	contract *spec.Contract
+	router   routers.Router
+	route    *routers.Route
 	// valid remembers raw queries whose parameters passed: the verdict
 	// depends on the query alone, and a client polls the same one.
 	valid *lru.Cache[string, struct{}]
@@ -43,15 +44,16 @@ func Load(ctx context.Context) (*Validator, error) {
 	return New(doc)
 }
 
-// Doc returns the contract the validator checks against.
-func (v *Validator) Doc() *openapi3.T { return v.route.Spec }
+// Contract returns the contract the validator checks against.
+func (v *Validator) Contract() *spec.Contract { return v.contract }
 
 // New returns a validator for doc, as spec.Load returns it.
 func New(doc *openapi3.T) (*Validator, error) {
-	op, err := spec.Operation(doc)
+	c, err := spec.NewContract(doc)
 	if err != nil {
 		return nil, err
 	}
+	op := c.Operation
 	router, err := spec.NewRouter(doc)
 	if err != nil {
 		return nil, err
@@ -61,9 +63,10 @@ func New(doc *openapi3.T) (*Validator, error) {
 		return nil, err
 	}
 	return &Validator{
-		split:  findSplit(op),
-		valid:  valid,
-		router: router,
+		contract: c,
+		split:    findSplit(op),
+		valid:    valid,
+		router:   router,
 		route: &routers.Route{
 			Spec:      doc,
 			Path:      spec.Path,
@@ -101,7 +104,8 @@ func (v *Validator) Response(ctx context.Context, r *http.Request, status int, h
 // wholeResponse is Response in one piece, through kin-openapi's check.
 func (v *Validator) wholeResponse(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) Violations {
 	if r == nil {
-		r = httptest.NewRequestWithContext(ctx, http.MethodGet, spec.Path, nil)
+		r = &http.Request{Method: http.MethodGet, URL: &url.URL{Path: spec.Path}, Header: http.Header{}}
+		r = r.WithContext(ctx)
 	}
 	input := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, Route: v.route},
@@ -120,9 +124,7 @@ func (v *Validator) wholeResponse(ctx context.Context, r *http.Request, status i
 }
 
 // Documented reports whether the contract declares status for the operation.
-func (v *Validator) Documented(status int) bool {
-	return v.route.Operation.Responses.Status(status) != nil
-}
+func (v *Validator) Documented(status int) bool { return v.contract.Documented(status) }
 
 // JSONResponse is Response for a JSON body with no other headers, as a
 // fixture or a generated body is checked before it is served.

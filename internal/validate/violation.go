@@ -27,14 +27,17 @@ func (v Violation) String() string {
 // Violations is the list of every way one response breaks the contract.
 type Violations []Violation
 
-// Error joins the violations on one line, so a list can be returned as an error.
-func (vs Violations) Error() string {
+// Strings returns each violation as "pointer: reason".
+func (vs Violations) Strings() []string {
 	parts := make([]string, len(vs))
 	for i, v := range vs {
 		parts[i] = v.String()
 	}
-	return strings.Join(parts, "; ")
+	return parts
 }
+
+// Error joins the violations on one line, so a list can be returned as an error.
+func (vs Violations) Error() string { return strings.Join(vs.Strings(), "; ") }
 
 // Pointer formats path segments as a JSON pointer.
 func Pointer(segments []string) string {

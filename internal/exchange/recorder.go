@@ -1,4 +1,4 @@
-package httpserver
+package exchange
 
 import "net/http"
 

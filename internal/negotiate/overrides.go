@@ -1,12 +1,14 @@
-package mockserver
+package negotiate
 
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
@@ -28,8 +30,23 @@ func (o *Overrides) Empty() bool {
 	return o.Code == 0 && o.Example == "" && o.Dynamic == nil && o.Seed == nil && o.Delay == nil && o.Fault == ""
 }
 
-// Preferences crawlkit reads; preferenceNames lists them for messages.
-const preferenceNames = "code, example, dynamic, seed, delay, fault"
+// Preferences are the overrides crawlkit reads, as Prefer preferences or
+// as query parameters with the QueryPrefix.
+var Preferences = [...]string{"code", "example", "dynamic", "seed", "delay", "fault"}
+
+// QueryPrefix starts an override given as a query parameter: __code=404.
+const QueryPrefix = "__"
+
+func isPreference(name string) bool { return slices.Contains(Preferences[:], name) }
+
+// preferenceList lists the preferences for messages, each with prefix.
+func preferenceList(prefix string) string {
+	names := make([]string, len(Preferences))
+	for i, p := range Preferences {
+		names[i] = prefix + p
+	}
+	return strings.Join(names, ", ")
+}
 
 // standardPreference reports the preferences of RFC 7240 a client may send
 // for its own reasons; crawlkit ignores them.
@@ -41,16 +58,17 @@ func standardPreference(name string) bool {
 	return false
 }
 
-// parseOverrides reads the request's overrides; a bad one is named in fields
-// by where it was given: `__code` or `Prefer`.
-func parseOverrides(r *http.Request, query url.Values, documented func(int) bool, examples func(string) bool) (*Overrides, validate.Fields) {
+// Parse reads a request's overrides from its headers and query, checked
+// against the contract c; a bad one is named in fields by where it was
+// given: `__code` or `Prefer`.
+func Parse(header http.Header, query url.Values, c *spec.Contract) (*Overrides, validate.Fields) {
 	o := &Overrides{}
 	fields := validate.Fields{}
 	bad := func(field, msg string) { fields[field] = append(fields[field], msg) }
 
 	values := map[string]string{}
 	source := map[string]string{}
-	for _, header := range r.Header.Values("Prefer") {
+	for _, header := range header.Values("Prefer") {
 		for _, pref := range strings.FieldsFunc(header, func(c rune) bool { return c == ',' || c == ';' }) {
 			pref = strings.TrimSpace(pref)
 			name, value, _ := strings.Cut(pref, "=")
@@ -63,19 +81,19 @@ func parseOverrides(r *http.Request, query url.Values, documented func(int) bool
 				bad("Prefer", "a preference without a name: "+strconv.Quote(clip(pref)))
 				continue
 			case !isPreference(name):
-				bad("Prefer", "unknown preference "+strconv.Quote(clip(name))+"; crawlkit reads "+preferenceNames)
+				bad("Prefer", "unknown preference "+strconv.Quote(clip(name))+"; crawlkit reads "+preferenceList(""))
 				continue
 			}
 			values[name], source[name] = value, "Prefer"
 		}
 	}
 	for name, vs := range query {
-		if !strings.HasPrefix(name, "__") {
+		pref, ok := strings.CutPrefix(name, QueryPrefix)
+		if !ok {
 			continue
 		}
-		pref := strings.TrimPrefix(name, "__")
 		if !isPreference(pref) {
-			bad(name, "unknown override; crawlkit reads __code, __example, __dynamic, __seed, __delay, __fault")
+			bad(name, "unknown override; crawlkit reads "+preferenceList(QueryPrefix))
 			continue
 		}
 		if len(vs) > 1 {
@@ -92,14 +110,14 @@ func parseOverrides(r *http.Request, query url.Values, documented func(int) bool
 			code, err := strconv.Atoi(value)
 			switch {
 			case err != nil:
-				bad(field, "code must be an HTTP status, one of 200, 400, 404, 500")
-			case !documented(code):
-				bad(field, "code "+strconv.Itoa(code)+" is not a status the contract documents (200, 400, 404, 500)")
+				bad(field, "code must be an HTTP status, one of "+c.StatusList())
+			case !c.Documented(code):
+				bad(field, "code "+strconv.Itoa(code)+" is not a status the contract documents ("+c.StatusList()+")")
 			default:
 				o.Code = code
 			}
 		case "example":
-			if !examples(value) {
+			if !c.Examples.Has(value) {
 				bad(field, "example "+strconv.Quote(clip(value))+" is not a named example of the contract")
 			} else {
 				o.Example = value
@@ -127,7 +145,7 @@ func parseOverrides(r *http.Request, query url.Values, documented func(int) bool
 			}
 		case "fault":
 			if !scenario.IsFault(value) {
-				bad(field, "fault must be one of reset, empty, malformed, hang, bad-gateway")
+				bad(field, "fault must be one of "+strings.Join(scenario.Faults[:], ", "))
 			} else {
 				o.Fault = value
 			}
@@ -137,14 +155,6 @@ func parseOverrides(r *http.Request, query url.Values, documented func(int) bool
 		return nil, fields
 	}
 	return o, nil
-}
-
-func isPreference(name string) bool {
-	switch name {
-	case "code", "example", "dynamic", "seed", "delay", "fault":
-		return true
-	}
-	return false
 }
 
 // clip keeps what a client sent short in messages.

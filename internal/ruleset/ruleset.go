@@ -1,0 +1,161 @@
+// Package ruleset loads what the mock answers from, the fixture crawls and
+// the scenario rules, validated together so that a rule may name a fixture
+// file; and finds the first rule that matches a request.
+package ruleset
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/crawlkit/crawlkit"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
+	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/validate"
+)
+
+// ScenariosFile is the name of the scenarios file in a fixtures folder.
+const ScenariosFile = "scenarios.yaml"
+
+// RuntimeSource is the Source of rules added through the admin API.
+const RuntimeSource = "admin API"
+
+// catalogSource names the shipped catalog in errors and listings.
+const catalogSource = "fixtures/scenarios.yaml (shipped catalog)"
+
+// Set is what the mock answers from. It is never changed once built: a
+// reload or an admin change builds a new one, so that a request sees one
+// consistent configuration.
+type Set struct {
+	Fixtures *fixtureset.Set
+	// Runtime rules, added through the admin API, are tried first, newest
+	// first; then the files' rules, in order.
+	Runtime []scenario.Rule
+	Rules   []scenario.Rule
+}
+
+// Empty returns a set with no fixture and no rule.
+func Empty() *Set { return &Set{Fixtures: fixtureset.New()} }
+
+// Match returns the first rule that matches req, or nil.
+func (s *Set) Match(req *scenario.Request) *scenario.Rule {
+	for _, list := range [2][]scenario.Rule{s.Runtime, s.Rules} {
+		for i := range list {
+			if list[i].Match.Matches(req) {
+				return &list[i]
+			}
+		}
+	}
+	return nil
+}
+
+// All returns every rule in the order they are tried.
+func (s *Set) All() []scenario.Rule {
+	return append(slices.Clone(s.Runtime), s.Rules...)
+}
+
+// WithRuntime returns a copy of the set with runtime as its admin rules.
+func (s *Set) WithRuntime(runtime []scenario.Rule) *Set {
+	next := *s
+	next.Runtime = runtime
+	return &next
+}
+
+// Sources say where the fixtures and scenarios come from.
+type Sources struct {
+	// Fixtures holds the fixture crawls (*.json at its top) and, optionally,
+	// a scenarios.yaml; nil holds none.
+	Fixtures fs.FS
+	// FixturesDir is the folder on disk Fixtures reads, if any, named in errors.
+	FixturesDir string
+	// ScenariosFile is a scenarios file on disk, read instead of the
+	// fixtures' scenarios.yaml.
+	ScenariosFile string
+	// Catalog adds the shipped catalog of magic ids after the user's rules.
+	Catalog bool
+}
+
+// Load reads the fixtures and the scenarios, validating all of them, and
+// returns them as a set with runtime as its admin rules. On any error it
+// returns nil and an error that joins every problem in every file: each a
+// *fixtureset.FileError, a *scenario.Error, or an error reading a file.
+func Load(ctx context.Context, src Sources, v *validate.Validator, runtime []scenario.Rule) (*Set, error) {
+	fixtures := fixtureset.New()
+	var fixturesErr error
+	env := scenario.Env{Contract: v.Contract(), HasFixture: func(string) bool { return false }}
+	if src.Fixtures != nil {
+		fixtures, fixturesErr = fixtureset.Load(ctx, src.Fixtures, v)
+		// A rule may name a fixture file whose own errors are reported apart.
+		present, _ := fs.Glob(src.Fixtures, "*.json")
+		env.HasFixture = func(file string) bool { return slices.Contains(present, file) }
+	}
+	var rules []scenario.Rule
+	seen := map[string]bool{}
+	add := func(source string, data []byte) error {
+		parsed, err := scenario.Parse(source, data, env)
+		if err != nil {
+			return err
+		}
+		for _, r := range parsed {
+			// A rule named like one before it is shadowed by it: a user's
+			// file may redefine a rule of the shipped catalog.
+			if !seen[r.Name] {
+				seen[r.Name] = true
+				rules = append(rules, r)
+			}
+		}
+		return nil
+	}
+	source, data, err := userScenarios(src)
+	if err == nil && data != nil {
+		err = add(source, data)
+	}
+	if err = errors.Join(fixturesErr, err); err != nil {
+		return nil, err
+	}
+	if src.Catalog {
+		catalog, err := fs.ReadFile(crawlkit.Fixtures(), ScenariosFile)
+		if err != nil {
+			return nil, fmt.Errorf("read the shipped catalog: %w", err)
+		}
+		if err := add(catalogSource, catalog); err != nil {
+			return nil, err
+		}
+	}
+	return &Set{Fixtures: fixtures, Runtime: runtime, Rules: rules}, nil
+}
+
+// userScenarios reads the scenarios file: ScenariosFile, or else the
+// fixtures folder's scenarios.yaml when it has one.
+func userScenarios(src Sources) (string, []byte, error) {
+	if src.ScenariosFile != "" {
+		data, err := os.ReadFile(src.ScenariosFile)
+		if err != nil {
+			return "", nil, fmt.Errorf("read scenarios: %w", err)
+		}
+		return src.ScenariosFile, data, nil
+	}
+	if src.Fixtures == nil {
+		return "", nil, nil
+	}
+	data, err := fs.ReadFile(src.Fixtures, ScenariosFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "", nil, nil
+	case err != nil:
+		return "", nil, fmt.Errorf("read scenarios: %w", err)
+	}
+	if shipped, _ := fs.ReadFile(crawlkit.Fixtures(), ScenariosFile); src.Catalog && bytes.Equal(data, shipped) {
+		return "", nil, nil // the shipped catalog itself, added as such
+	}
+	source := ScenariosFile
+	if src.FixturesDir != "" {
+		source = filepath.Join(src.FixturesDir, ScenariosFile)
+	}
+	return source, data, nil
+}

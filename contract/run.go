@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/crawlkit/crawlkit/internal/httpserver"
+	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
@@ -161,7 +163,7 @@ func (run *runner) discover(ctx context.Context) {
 		return
 	}
 	u := *r.endpoint
-	u.Path, u.RawQuery = "/__crawlkit/catalog", ""
+	u.Path, u.RawQuery = httpserver.AdminPrefix+"catalog", ""
 	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
@@ -188,11 +190,11 @@ func (run *runner) discover(ctx context.Context) {
 		}
 	}
 	var found []string
-	if id, ok := ids["finished"]; ok && r.CrawlID == 0 {
+	if id, ok := ids[ruleset.CatalogFinished]; ok && r.CrawlID == 0 {
 		r.CrawlID = id
 		found = append(found, "--crawl-id "+strconv.FormatInt(id, 10))
 	}
-	if id, ok := ids["not-found"]; ok && r.MissingCrawlID == 0 {
+	if id, ok := ids[ruleset.CatalogNotFound]; ok && r.MissingCrawlID == 0 {
 		r.MissingCrawlID = id
 		found = append(found, "--missing-crawl-id "+strconv.FormatInt(id, 10))
 	}

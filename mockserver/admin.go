@@ -9,15 +9,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crawlkit/crawlkit/internal/auth"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 )
-
-// adminPrefix is where the admin API lives, never matched by the contract's routes.
-const adminPrefix = "/__crawlkit/"
 
 // maxAdminBody bounds a scenarios upload.
 const maxAdminBody = 1 << 20
@@ -32,7 +30,7 @@ func (s *Server) adminHandler() http.Handler {
 		"scenarios": {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
 	}
 	route := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		methods, ok := routes[strings.TrimPrefix(r.URL.Path, adminPrefix)]
+		methods, ok := routes[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]
 		if !ok {
 			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
 				"No admin endpoint at "+r.URL.Path+"; see GET /__crawlkit/catalog, /__crawlkit/requests, /__crawlkit/scenarios", nil)
@@ -76,9 +74,9 @@ func (s *Server) Catalog() Catalog {
 	set := s.rules.Load()
 	c := Catalog{
 		Keys: map[string]string{
-			"any other key": "accepted (unless --api-key lists the keys)",
-			"invalid...":    "400 INVALID_API_KEY",
-			"none":          "400 INVALID_API_KEY",
+			"any other key":            "accepted (unless --api-key lists the keys)",
+			auth.InvalidPrefix + "...": "400 INVALID_API_KEY",
+			"none":                     "400 INVALID_API_KEY",
 		},
 		Entries: []CatalogEntry{},
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/crawlkit/crawlkit"
+	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
 )
 
@@ -67,7 +68,7 @@ func FuzzRequest(f *testing.F) {
 			if a.fault != "" || a.gone {
 				continue // a fault it asked for, or a delay longer than it waited
 			}
-			if strings.HasPrefix(path, adminPrefix) && a.rec.Code < 400 {
+			if strings.HasPrefix(path, httpserver.AdminPrefix) && a.rec.Code < 400 {
 				continue // the admin API's own answers are not the contract's
 			}
 			if vs := srv.validator.JSONResponse(context.Background(), checkAs(srv, a.rec.Code), a.rec.Body.Bytes()); len(vs) > 0 {
@@ -78,7 +79,7 @@ func FuzzRequest(f *testing.F) {
 			}
 		}
 		progress := strings.HasPrefix(first.Header().Get(AnsweredByHeader), "scenario progress")
-		if firstFault == "" && secondFault == "" && !firstGone && !secondGone && !progress && !strings.HasPrefix(path, adminPrefix) {
+		if firstFault == "" && secondFault == "" && !firstGone && !secondGone && !progress && !strings.HasPrefix(path, httpserver.AdminPrefix) {
 			if first.Code != second.Code || fuzzRequestIDs.ReplaceAllString(first.Body.String(), "") != fuzzRequestIDs.ReplaceAllString(second.Body.String(), "") {
 				t.Fatalf("%s %s?%s: two answers: %d %q and %d %q", method, path, rawQuery, first.Code, first.Body, second.Code, second.Body)
 			}
@@ -112,7 +113,7 @@ func fuzzOnce(srv *Server, method, path, rawQuery, apiKey, authorization, prefer
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, r)
 	fault := ""
-	if strings.HasPrefix(path, adminPrefix) {
+	if strings.HasPrefix(path, httpserver.AdminPrefix) {
 		return rec, "", ctx.Err() != nil
 	}
 	if entries := srv.journal.List(journal.Filter{Limit: 1}); len(entries) == 1 {

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -125,7 +124,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	// would answer outside the API's envelope.
 	admin, api := s.adminHandler(), http.HandlerFunc(s.crawlInfo)
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, adminPrefix) {
+		if httpserver.IsAdmin(r) {
 			admin.ServeHTTP(w, r)
 			return
 		}
@@ -139,7 +138,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 		Logger:  logger,
 		Journal: s.journal,
 		Journaled: func(r *http.Request) bool {
-			return !strings.HasPrefix(r.URL.Path, adminPrefix) && r.Method != http.MethodOptions
+			return !httpserver.IsAdmin(r) && r.Method != http.MethodOptions
 		},
 	})
 	return s, nil

@@ -33,6 +33,7 @@ func TestCheck(t *testing.T) {
 		header  map[string]string
 		source  string
 		wantErr error
+		reason  string
 	}{
 		{name: "no credentials", wantErr: auth.ErrMissing},
 		{name: "empty key is none", query: "key=", wantErr: auth.ErrMissing},
@@ -40,21 +41,21 @@ func TestCheck(t *testing.T) {
 		{name: "any key in the header", header: map[string]string{"X-API-KEY": "sk_live_1"}, source: auth.SourceHeader},
 		{name: "invalid prefix in the query", query: "key=invalid", source: auth.SourceQuery, wantErr: auth.ErrInvalid},
 		{name: "invalid prefix in the header", header: map[string]string{"X-API-KEY": "invalid-key"}, source: auth.SourceHeader, wantErr: auth.ErrInvalid},
-		{name: "control characters", query: "key=a%01b", source: auth.SourceQuery, wantErr: auth.ErrInvalid},
+		{name: "control characters", query: "key=a%01b", source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: "it contains control characters"},
 		{name: "listed key", cfg: auth.Config{Keys: []string{"k1", "k2"}}, query: "key=k2", source: auth.SourceQuery},
-		{name: "unlisted key", cfg: auth.Config{Keys: []string{"k1"}}, query: "key=demo", source: auth.SourceQuery, wantErr: auth.ErrInvalid},
+		{name: "unlisted key", cfg: auth.Config{Keys: []string{"k1"}}, query: "key=demo", source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: ""},
 		{name: "header wins over query", header: map[string]string{"X-API-KEY": "good"}, query: "key=invalid", source: auth.SourceHeader},
 		{name: "header wins even when bad", header: map[string]string{"X-API-KEY": "invalid"}, query: "key=good", source: auth.SourceHeader, wantErr: auth.ErrInvalid},
 		{name: "key wins over bearer", query: "key=good", header: map[string]string{"Authorization": "Bearer junk"}, source: auth.SourceQuery},
 		{name: "bearer JWT", header: map[string]string{"Authorization": "Bearer " + valid}, source: auth.SourceBearer},
 		{name: "bearer JWT without exp", header: map[string]string{"Authorization": "bearer " + noExp}, source: auth.SourceBearer},
-		{name: "bearer JWT expired", header: map[string]string{"Authorization": "Bearer " + expired}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "bearer JWT expired", header: map[string]string{"Authorization": "Bearer " + expired}, source: auth.SourceBearer, wantErr: auth.ErrInvalid, reason: "bearer token: expired"},
 		{name: "bearer not a JWT", header: map[string]string{"Authorization": "Bearer abc"}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
 		{name: "bearer without signature", header: map[string]string{"Authorization": "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0."}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
 		{name: "bearer with bad JSON", header: map[string]string{"Authorization": "Bearer bm90anNvbg.bm90anNvbg.c2ln"}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
-		{name: "basic auth", header: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "basic auth", header: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}, source: auth.SourceBearer, wantErr: auth.ErrInvalid, reason: `Authorization must be "Bearer <JWT>"`},
 		{name: "signed with the secret", cfg: auth.Config{JWTSecret: []byte("s3cret")}, header: map[string]string{"Authorization": "Bearer " + valid}, source: auth.SourceBearer},
-		{name: "signed with another secret", cfg: auth.Config{JWTSecret: []byte("s3cret")}, header: map[string]string{"Authorization": "Bearer " + noExp}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
+		{name: "signed with another secret", cfg: auth.Config{JWTSecret: []byte("s3cret")}, header: map[string]string{"Authorization": "Bearer " + noExp}, source: auth.SourceBearer, wantErr: auth.ErrInvalid, reason: "bearer token: bad signature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,6 +71,12 @@ func TestCheck(t *testing.T) {
 				return
 			}
 			require.ErrorIs(t, err, tt.wantErr)
+			var refused *auth.Error
+			require.ErrorAs(t, err, &refused)
+			assert.Equal(t, tt.wantErr, refused.Kind)
+			if tt.reason != "" {
+				assert.Equal(t, tt.reason, refused.Reason)
+			}
 			assert.NotContains(t, err.Error(), "s3cret")
 		})
 	}

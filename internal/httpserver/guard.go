@@ -9,6 +9,13 @@ import (
 	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
+// AdminPrefix starts the path of every admin route of a crawlkit server,
+// never one of the contract's.
+const AdminPrefix = "/__crawlkit/"
+
+// IsAdmin reports whether r is for the admin API.
+func IsAdmin(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, AdminPrefix) }
+
 // AdminTokenHeader carries the admin token; Authorization: Bearer works too.
 const AdminTokenHeader = "X-Crawlkit-Admin-Token"
 

@@ -113,7 +113,7 @@ func (n *Negotiator) applyOverrides(p *Plan, def Plan, o *Overrides) {
 	case o.Code != 0 && o.Code != 200:
 		p.Kind, p.Example, p.Fault = Example, n.Examples.Default(o.Code), ""
 	case o.Code == 200 && p.Kind == Example:
-		p.Kind, p.Fixture, p.Fault = def.Kind, def.Fixture, ""
+		p.Kind, p.Fixture, p.Example, p.Fault = def.Kind, def.Fixture, "", ""
 	}
 	if o.Seed != nil {
 		p.Kind, p.Seed, p.Fixture, p.Fault = Generated, *o.Seed, nil, ""

@@ -95,11 +95,11 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 		FlushInterval:  -1,
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET "+adminPrefix+"requests", p.journal.ListHandler())
-	mux.Handle("DELETE "+adminPrefix+"requests", p.journal.ClearHandler())
+	mux.Handle("GET "+httpserver.AdminPrefix+"requests", p.journal.ListHandler())
+	mux.Handle("DELETE "+httpserver.AdminPrefix+"requests", p.journal.ClearHandler())
 	admin := httpserver.Guard(cfg.AdminToken, mux)
 	p.handler = exchange.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAdmin(r) {
+		if httpserver.IsAdmin(r) {
 			admin.ServeHTTP(w, r)
 			return
 		}
@@ -108,8 +108,8 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 		Message:   "proxied",
 		Logger:    p.log,
 		Journal:   p.journal,
-		Journaled: func(r *http.Request) bool { return !isAdmin(r) },
-		Relayed:   func(r *http.Request) bool { return !isAdmin(r) },
+		Journaled: func(r *http.Request) bool { return !httpserver.IsAdmin(r) },
+		Relayed:   func(r *http.Request) bool { return !httpserver.IsAdmin(r) },
 	})
 	return p, nil
 }
@@ -121,11 +121,6 @@ func (p *Proxy) Journal() *journal.Journal { return p.journal }
 func (p *Proxy) Serve(ctx context.Context, ln net.Listener) error {
 	return httpserver.Serve(ctx, ln, p, httpserver.Options{WriteTimeout: 5 * time.Minute, Logger: p.log})
 }
-
-// adminPrefix is where the proxy's own admin API lives.
-const adminPrefix = "/__crawlkit/"
-
-func isAdmin(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, adminPrefix) }
 
 // ServeHTTP checks the request, forwards it, and checks the answer.
 func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.handler.ServeHTTP(w, r) }

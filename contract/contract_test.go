@@ -124,6 +124,9 @@ func findings(rep *contract.Report) string {
 }
 
 func TestHostileServersFailWithinTheTimeout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds; the full suite runs it")
+	}
 	correct := mock(t)
 	for _, name := range []string{"hang", "drip", "oversized body", "closed mid-body", "redirect loop", "invalid JSON", "invalid UTF-8"} {
 		t.Run(name, func(t *testing.T) {

@@ -49,6 +49,9 @@ var loadMix = []loadRequest{
 // scripted, that no goroutine is left behind, and that memory stops
 // growing. It runs for 2 s; CRAWLKIT_SOAK=10m runs it as the long soak.
 func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds; the full suite runs it")
+	}
 	duration := 2 * time.Second
 	if soak := os.Getenv("CRAWLKIT_SOAK"); soak != "" {
 		d, err := time.ParseDuration(soak)
@@ -149,6 +152,9 @@ func sampleHeap(until time.Time) heapSamples {
 // reads its answer; the server's timeouts cut both off, and others are
 // served meanwhile.
 func TestSlowClientsAreCutOff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds; the full suite runs it")
+	}
 	srv := withCatalog(t, mockserver.Config{ReadHeaderTimeout: 300 * time.Millisecond, WriteTimeout: 500 * time.Millisecond})
 	addr := strings.TrimPrefix(srv.url, "http://")
 

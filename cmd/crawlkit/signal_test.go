@@ -35,6 +35,9 @@ func startBinary(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
 // sends SIGTERM while requests are in flight, and checks they all finish,
 // the process exits 0, and a restart with the same seed answers the same.
 func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds; the full suite runs it")
+	}
 	bin := filepath.Join(t.TempDir(), "crawlkit")
 	build := exec.Command("go", "build", "-o", bin, ".")
 	out, err := build.CombinedOutput()

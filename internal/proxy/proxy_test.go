@@ -101,6 +101,9 @@ func TestConformingUpstreamPassesThroughByteForByte(t *testing.T) {
 }
 
 func TestLargeBodiesStreamThroughUnvalidated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds; the full suite runs it")
+	}
 	upstream := httptest.NewServer(mock(t))
 	defer upstream.Close()
 	ts, _ := startProxy(t, proxy.Config{Upstream: upstream.URL, MaxBody: 1 << 20})

@@ -1,40 +1,50 @@
 // Package ci shows how a Go implementation of GET /crawl/info checks itself
 // against crawlkit's contract in its own go test (see service_test.go), and
 // holds a GitHub Actions workflow that does the same for any implementation.
+// It uses only crawlkit's public packages, so it can be copied as it is.
 package ci
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/crawlkit/crawlkit/internal/crawl"
-	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
 // Service is a small implementation of GET /crawl/info over crawls held in
 // memory, standing in for a real one.
 type Service struct {
-	Keys   map[string]bool
-	Crawls map[int64]*crawl.Crawl
+	Keys map[string]bool
+	// Crawls holds each crawl as the API sends it, the `data` of a success.
+	Crawls map[int64]json.RawMessage
+}
+
+// errorBody is the API's error envelope.
+type errorBody struct {
+	Success bool                `json:"success"`
+	Error   string              `json:"error"`
+	Code    string              `json:"code"`
+	Details map[string]string   `json:"details"`
+	Fields  map[string][]string `json:"fields,omitempty"`
 }
 
 // ServeHTTP answers GET /crawl/info the way the contract says.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	reqID := envelope.NewRequestID()
-	w.Header().Set(envelope.RequestIDHeader, reqID)
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	reqID := "req_" + hex.EncodeToString(b[:])
+	w.Header().Set("X-Request-Id", reqID)
 	fail := func(status int, code, msg string, fields map[string][]string) {
-		e := envelope.NewError(code, msg, reqID)
-		e.Fields = fields
-		envelope.WriteJSON(w, status, e.Body())
+		writeJSON(w, status, errorBody{Error: msg, Code: code, Details: map[string]string{"request_id": reqID}, Fields: fields})
 	}
 	if r.URL.Path != "/crawl/info" {
-		fail(http.StatusNotFound, envelope.CodeNotFound, "No such endpoint", nil)
+		fail(http.StatusNotFound, "NOT_FOUND", "No such endpoint", nil)
 		return
 	}
 	if r.Method != http.MethodGet {
-		fail(http.StatusMethodNotAllowed, envelope.CodeMethodNotAllowed, "Use GET", nil)
+		fail(http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "Use GET", nil)
 		return
 	}
 	query := r.URL.Query()
@@ -43,7 +53,7 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		key = query.Get("key")
 	}
 	if !s.Keys[key] {
-		fail(http.StatusBadRequest, envelope.CodeInvalidAPIKey, "Invalid API key", nil)
+		fail(http.StatusBadRequest, "INVALID_API_KEY", "Invalid API key", nil)
 		return
 	}
 	ids := query["id"]
@@ -52,19 +62,28 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		id, err = strconv.ParseInt(ids[0], 10, 64)
 	}
 	if len(ids) != 1 || err != nil || id < 1 {
-		fail(http.StatusBadRequest, envelope.CodeValidation, "Invalid parameter: id",
+		fail(http.StatusBadRequest, "VALIDATION_ERROR", "Invalid parameter: id",
 			map[string][]string{"id": {"must be one integer of at least 1"}})
 		return
 	}
 	c, ok := s.Crawls[id]
 	if !ok {
-		fail(http.StatusNotFound, envelope.CodeNotFound, "Crawl not found", nil)
+		fail(http.StatusNotFound, "NOT_FOUND", "Crawl not found", nil)
 		return
 	}
-	body, err := json.Marshal(envelope.NewSuccess(c))
+	writeJSON(w, http.StatusOK, struct {
+		Success bool            `json:"success"`
+		Data    json.RawMessage `json:"data"`
+	}{true, c})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
 	if err != nil {
-		fail(http.StatusInternalServerError, envelope.CodeInternal, "Internal server error", nil)
+		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
-	envelope.WriteJSON(w, http.StatusOK, body)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }

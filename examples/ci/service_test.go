@@ -1,24 +1,28 @@
 package ci_test
 
 import (
+	"encoding/json"
+	"io/fs"
 	"net/http/httptest"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/contract"
 	"github.com/crawlkit/crawlkit/contract/contracttest"
 	"github.com/crawlkit/crawlkit/examples/ci"
-	"github.com/crawlkit/crawlkit/internal/crawl"
-	"github.com/crawlkit/crawlkit/internal/generate"
 )
 
 // TestServiceKeepsTheContract is the pattern for a Go service: start it on
 // an httptest.Server and let contracttest.Test run every case as a subtest.
+// The service serves the reference page's crawl, shipped as a fixture.
 func TestServiceKeepsTheContract(t *testing.T) {
-	c, err := generate.New(1).Crawl(12345, generate.Options{Status: crawl.StatusFinished, Screenshots: 3, SetScreenshots: true})
+	raw, err := fs.ReadFile(crawlkit.Fixtures(), "crawl-12345.json")
 	require.NoError(t, err)
-	svc := &ci.Service{Keys: map[string]bool{"sk_test_ci": true}, Crawls: map[int64]*crawl.Crawl{12345: c}}
+	var env struct{ Data json.RawMessage }
+	require.NoError(t, json.Unmarshal(raw, &env))
+	svc := &ci.Service{Keys: map[string]bool{"sk_test_ci": true}, Crawls: map[int64]json.RawMessage{12345: env.Data}}
 	ts := httptest.NewServer(svc)
 	defer ts.Close()
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"time"
 	"unicode/utf8"
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
@@ -86,7 +87,7 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 		if id, ok := data["id"].(float64); k.crawlID != 0 && ok && int64(id) != k.crawlID {
 			fail(CheckCrawlID, "/data/id", "asked for crawl %d, got crawl %d", k.crawlID, int64(id))
 		}
-		for _, p := range coherence(body) {
+		for _, p := range coherence(body, answeredAt(resp)) {
 			f := Finding{Check: CheckCoherence, Pointer: "/data" + p.Pointer, Message: p.Message + " (" + p.Rule + ")"}
 			if run.cfg.Strict {
 				failures = append(failures, f)
@@ -98,16 +99,25 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 	return failures, warnings
 }
 
-// coherence checks a 200 body's crawl by the generator's rules; a body that
-// does not decode as a crawl has schema failures already.
-func coherence(body []byte) []crawl.Problem {
+// coherence checks a 200 body's crawl by the generator's rules, as of now;
+// a body that does not decode as a crawl has schema failures already.
+func coherence(body []byte, now time.Time) []crawl.Problem {
 	var env struct {
 		Data crawl.Crawl `json:"data"`
 	}
 	if json.Unmarshal(body, &env) != nil {
 		return nil
 	}
-	return crawl.Check(&env.Data)
+	return crawl.Check(&env.Data, now)
+}
+
+// answeredAt is when the server answered, by its own clock (the Date
+// header) so that clocks that differ do not matter; else by this one.
+func answeredAt(resp *http.Response) time.Time {
+	if t, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		return t
+	}
+	return time.Now()
 }
 
 // jsonError says where a body stops being JSON.

@@ -1,7 +1,9 @@
 // Package contract checks any implementation of GET /crawl/info against
 // crawlkit's contract: it sends real requests, one case at a time, and
 // reports every way each answer breaks the contract, with a curl command that
-// reproduces it. Run returns a Report; Test runs the cases as Go subtests.
+// reproduces it. Run returns a Report, written for people (WriteText), CI
+// (WriteJUnit) or machines (WriteJSON); package contracttest runs the cases
+// as Go subtests. The crawlkit contract command is the same kit.
 package contract
 
 import (

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crawlkit/crawlkit/internal/auth"
 	"github.com/crawlkit/crawlkit/internal/envelope"
@@ -64,6 +65,9 @@ type CatalogEntry struct {
 
 // Catalog lists what a frontend developer can ask for with nothing but an id.
 type Catalog struct {
+	// Now is the instant generated crawls are timed relative to
+	// (Config.Now): crawlkit gen --now gives the same crawls.
+	Now     time.Time         `json:"now"`
 	Keys    map[string]string `json:"keys"`
 	Entries []CatalogEntry    `json:"entries"`
 }
@@ -73,6 +77,7 @@ type Catalog struct {
 func (s *Server) Catalog() Catalog {
 	set := s.rules.Load()
 	c := Catalog{
+		Now: s.now,
 		Keys: map[string]string{
 			"any other key":            "accepted (unless --api-key lists the keys)",
 			auth.InvalidPrefix + "...": "400 INVALID_API_KEY",

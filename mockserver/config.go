@@ -1,7 +1,18 @@
-// Package mockserver is crawlkit's validating mock of GET /crawl/info: it
-// checks credentials and parameters as the contract says, answers with
-// fixture, generated or scripted crawls, and validates every response it
-// sends. Under /__crawlkit/ it serves an admin API for test automation.
+// Package mockserver is crawlkit's validating mock of GET /crawl/info of the
+// ScreenshotCenter API, the server behind `crawlkit serve`.
+//
+// A Server is an http.Handler: mount it on an httptest.Server in a Go test,
+// or run it with Serve. It checks credentials, then parameters, as the
+// contract says; answers with a fixture crawl, a deterministic generated
+// crawl, or what a scenario rule or the request's Prefer header asks for
+// (any documented error, a named example, a crawl still running, a delay, a
+// fault); and validates every response it sends against the contract,
+// reporting a violation in the X-Crawlkit-Violations header (a 500 with
+// Config.Strict).
+//
+// Under /__crawlkit/ it serves an admin API for test automation: the
+// catalog of magic ids, the request journal, runtime scenarios and resets;
+// loopback callers only, unless Config.AdminToken is set.
 package mockserver
 
 import (
@@ -20,22 +31,31 @@ const DefaultAddr = "127.0.0.1:4010"
 
 // Headers crawlkit adds to its answers.
 const (
-	// ViolationsHeader reports how a response breaks the contract.
+	// ViolationsHeader, X-Crawlkit-Violations, reports how a response
+	// breaks the contract.
 	ViolationsHeader = exchange.ViolationsHeader
-	// AnsweredByHeader names what decided the answer: a fixture, the
-	// generator, a scenario or an override.
+	// AnsweredByHeader, X-Crawlkit-Answered-By, names what decided the
+	// answer: "fixture", "generated", "scenario <name>" or "override".
 	AnsweredByHeader = exchange.AnsweredByHeader
-	// FaultHeader names the fault a deliberately broken answer plays.
+	// FaultHeader, X-Crawlkit-Fault, names the fault a deliberately broken
+	// answer plays.
 	FaultHeader = exchange.FaultHeader
-	// AdminTokenHeader carries the admin token; Authorization: Bearer works too.
+	// AdminTokenHeader, X-Crawlkit-Admin-Token, carries the admin token;
+	// Authorization: Bearer works too.
 	AdminTokenHeader = httpserver.AdminTokenHeader
 )
 
 // Config sets up a mock server. The zero value serves seed 0 with any key
 // but those starting with "invalid", no fixtures and no scenarios.
 type Config struct {
-	// Seed seeds the generated crawls: the same seed and id give the same body.
+	// Seed seeds the generated crawls: the same seed, Now and id give the
+	// same body.
 	Seed uint64
+	// Now is the instant generated crawls are timed relative to: a crawl
+	// still running started minutes before it, one that ended did so
+	// before it. The zero value is the time New is called; set it for
+	// bodies that stay the same across restarts.
+	Now time.Time
 	// Fixtures holds the fixture crawls (*.json at its top) and, optionally,
 	// a scenarios.yaml; nil serves none.
 	Fixtures fs.FS
@@ -86,7 +106,8 @@ type Config struct {
 // from for each answer. The zero value is no delay.
 type Delay struct{ Min, Max time.Duration }
 
-// MaxDelay bounds every delay: Config.Latency, a rule's or a request's.
+// MaxDelay, 60 seconds, bounds every delay: Config.Latency, a rule's or a
+// request's.
 const MaxDelay = scenario.MaxDelay
 
 func (d Delay) check() error {
@@ -99,5 +120,6 @@ func (d Delay) check() error {
 // DefaultCacheEntries bounds the bodies kept ready when Config leaves it 0.
 const DefaultCacheEntries = 4096
 
-// WriteTimeout leaves room for the longest delay a rule may ask for.
+// WriteTimeout, MaxDelay and 10 seconds, is the default bound on writing
+// one answer: it leaves room for the longest delay.
 const WriteTimeout = scenario.MaxDelay + 10*time.Second

@@ -55,7 +55,7 @@ func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, 
 			poll = last // every poll past the end is the end
 		}
 		prep, err = s.prepare(ctx, cacheKey{seed: p.Seed, id: id, progression: p.Rule, poll: poll}, func() ([]byte, error) {
-			c, err := generate.New(p.Seed).Progress(id, p.Progression.Statuses, p.Progression.Screenshots, poll)
+			c, err := s.generator(p.Seed).Progress(id, p.Progression.Statuses, p.Progression.Size(), poll)
 			if err != nil {
 				return nil, err
 			}
@@ -72,7 +72,7 @@ func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, 
 
 func (s *Server) generated(ctx context.Context, seed uint64, id int64, opts generate.Options) (*prepared, error) {
 	return s.prepare(ctx, cacheKey{seed: seed, id: id, opts: opts}, func() ([]byte, error) {
-		c, err := generate.New(seed).Crawl(id, opts)
+		c, err := s.generator(seed).Crawl(id, opts)
 		if err != nil {
 			return nil, err
 		}

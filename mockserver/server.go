@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/rs/cors"
@@ -15,6 +16,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/auth"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/exchange"
+	"github.com/crawlkit/crawlkit/internal/generate"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
 	"github.com/crawlkit/crawlkit/internal/negotiate"
@@ -26,7 +28,9 @@ import (
 
 // Server is the mock. It is an http.Handler, safe for concurrent use.
 type Server struct {
-	cfg        Config
+	cfg Config
+	// now is what generated crawls are timed relative to.
+	now        time.Time
 	log        *slog.Logger
 	validator  *validate.Validator
 	contract   *spec.Contract
@@ -102,8 +106,12 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 		return nil, fmt.Errorf("progressions: %w", err)
 	}
 	c := v.Contract()
+	if cfg.Now.IsZero() {
+		cfg.Now = time.Now()
+	}
 	s := &Server{
 		cfg:       cfg,
+		now:       cfg.Now.UTC().Truncate(time.Second),
 		log:       logger,
 		validator: v,
 		contract:  c,
@@ -143,6 +151,9 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	})
 	return s, nil
 }
+
+// generator makes the crawls of seed, timed to the server's now.
+func (s *Server) generator(seed uint64) *generate.Generator { return generate.New(seed, s.now) }
 
 // sources says where the server reads its fixtures and scenarios.
 func (s *Server) sources() ruleset.Sources {

@@ -22,7 +22,11 @@ func newFixturesCmd() *cobra.Command {
 		Short: "Validate a folder's fixtures (*.json) and scenarios.yaml as crawlkit serve would",
 		Long: `Validate a folder's fixture crawls (*.json) and scenarios.yaml exactly as crawlkit
 serve does at start: each problem is printed on its own line, with the file, the
-JSON pointer or line, and the reason, and the exit code is 1. For pre-commit hooks and CI.`,
+JSON pointer or line, and the reason, and the exit code is 1. For pre-commit hooks and CI.
+
+Valid fixtures are checked further, as warnings that do not change the exit code: a file
+named for another crawl id than its body's, and a crawl that breaks a coherence rule (a
+finished crawl that did not process what it discovered, counters that do not add up...).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageError{fmt.Errorf("%q takes one folder, got %d arguments", cmd.CommandPath(), len(args))}
@@ -47,7 +51,19 @@ JSON pointer or line, and the reason, and the exit code is 1. For pre-commit hoo
 				}
 				return codedError{exitFailure, fmt.Errorf("%d problem(s) in %s", len(problems), dir)}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d fixture(s) and %d scenario(s), all valid\n", dir, set.Fixtures.Len(), len(set.Rules))
+			warnings := 0
+			for _, id := range set.Fixtures.IDs() {
+				fx, _ := set.Fixtures.Get(id)
+				for _, w := range fx.Warnings() {
+					warnings++
+					fmt.Fprintln(cmd.OutOrStdout(), "warning: "+w)
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: %d fixture(s) and %d scenario(s), all valid", dir, set.Fixtures.Len(), len(set.Rules))
+			if warnings > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), ", %d warning(s): served as written, but not as the API would answer", warnings)
+			}
+			fmt.Fprintln(cmd.OutOrStdout())
 			return nil
 		},
 	}

@@ -33,7 +33,8 @@ func startBinary(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
 
 // TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame builds the binary,
 // sends SIGTERM while requests are in flight, and checks they all finish,
-// the process exits 0, and a restart with the same seed answers the same.
+// the process exits 0, and a restart with the same seed and --now answers
+// the same.
 func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes seconds; the full suite runs it")
@@ -43,7 +44,7 @@ func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, string(out))
 
-	cmd, base := startBinary(t, bin, "--seed", "5")
+	cmd, base := startBinary(t, bin, "--seed", "5", "--now", "2026-12-01T09:00:00Z")
 	ids := []string{"1", "42", "1003", "999999"}
 	before := map[string]string{}
 	for _, id := range ids {
@@ -85,7 +86,7 @@ func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
 		t.Fatal("still running past the shutdown grace")
 	}
 
-	_, again := startBinary(t, bin, "--seed", "5")
+	_, again := startBinary(t, bin, "--seed", "5", "--now", "2026-12-01T09:00:00Z")
 	for _, id := range ids {
 		_, body := fetch(t, again+"/crawl/info?id="+id+"&key=k")
 		assert.Equal(t, before[id], string(body), "crawl %s after a restart", id)

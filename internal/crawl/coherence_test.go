@@ -2,6 +2,7 @@ package crawl_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,7 +20,7 @@ func coherent() *crawl.Crawl {
 	}
 	return &crawl.Crawl{
 		ID: 1, Status: crawl.StatusFinished, Domain: "example.com", StartURL: "https://example.com/",
-		MaxURLs: 10, TotalDiscovered: 4, Processed: 1, Failed: 1,
+		MaxURLs: 10, TotalDiscovered: 2, Processed: 1, Failed: 1,
 		CreatedAt: "2026-02-01T10:29:00Z", Started: 1769941780, Finished: 1769941900,
 		Screenshots: []crawl.Screenshot{
 			shot(10, crawl.StatusFinished, "https://example.com/", 200, ""),
@@ -28,8 +29,25 @@ func coherent() *crawl.Crawl {
 	}
 }
 
+// answered is when the coherent crawl was answered: a day after it ended.
+var answered = time.Date(2026, 2, 2, 10, 0, 0, 0, time.UTC)
+
 func TestCoherentCrawlPasses(t *testing.T) {
-	assert.Empty(t, crawl.Check(coherent()))
+	assert.Empty(t, crawl.Check(coherent(), time.Time{}))
+	assert.Empty(t, crawl.Check(coherent(), answered))
+	assert.Empty(t, crawl.Check(processing(), answered))
+}
+
+// processing is the coherent crawl still at work: its second page is
+// being taken, and more are to come.
+func processing() *crawl.Crawl {
+	c := coherent()
+	c.Status, c.Finished, c.TotalDiscovered, c.Failed = crawl.StatusProcessing, 0, 5, 0
+	c.CreatedAt, c.Started = "2026-02-02T09:50:00Z", answered.Add(-9*time.Minute).Unix()
+	c.Screenshots[0].CreatedAt, c.Screenshots[0].FinishedAt = "2026-02-02T09:52:00Z", "2026-02-02T09:52:09Z"
+	s := &c.Screenshots[1]
+	s.Status, s.Error, s.ResponseCode, s.FinishedAt, s.CreatedAt = crawl.StatusProcessing, "", 0, "", "2026-02-02T09:52:10Z"
+	return c
 }
 
 func TestEachRuleIsCaught(t *testing.T) {
@@ -60,12 +78,24 @@ func TestEachRuleIsCaught(t *testing.T) {
 		{"screenshot finished before created", func(c *crawl.Crawl) { c.Screenshots[0].FinishedAt = "2026-02-01T10:00:00Z" }, crawl.RuleTimes, "/screenshots/0/finished_at"},
 		{"final screenshot without finished_at", func(c *crawl.Crawl) { c.Screenshots[0].FinishedAt = "" }, crawl.RuleTimes, "/screenshots/0/finished_at"},
 		{"created after started", func(c *crawl.Crawl) { c.CreatedAt = "2027-01-01T00:00:00Z" }, crawl.RuleTimes, "/created_at"},
+		{"finished with pages left", func(c *crawl.Crawl) { c.TotalDiscovered = 4 }, crawl.RuleFinishedAddsUp, "/total_discovered"},
+		{"a pending screenshot in a finished crawl", func(c *crawl.Crawl) {
+			c.Screenshots[1] = processing().Screenshots[1]
+			c.Failed, c.TotalDiscovered = 0, 1
+		}, crawl.RuleStatus, "/status"},
+		{"start URL unreachable yet processed", func(c *crawl.Crawl) { c.Status, c.Error = crawl.StatusError, crawl.ErrStartURLUnreachable }, crawl.RuleErrorExplained, "/processed"},
+		{"start URL unreachable yet its shot finished", func(c *crawl.Crawl) { c.Status, c.Error = crawl.StatusError, crawl.ErrStartURLUnreachable }, crawl.RuleErrorExplained, "/screenshots/0/status"},
+		{"too many failed with none failed", func(c *crawl.Crawl) {
+			c.Status, c.Error, c.Failed, c.TotalDiscovered = crawl.StatusError, crawl.ErrTooManyFailed, 0, 1
+			c.Screenshots = c.Screenshots[:1]
+		}, crawl.RuleErrorExplained, "/failed"},
+		{"a timeout sooner than its limit", func(c *crawl.Crawl) { c.Status, c.Error = crawl.StatusError, crawl.ErrTimeout(time.Hour) }, crawl.RuleErrorExplained, "/finished"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := coherent()
 			tt.mutate(c)
-			problems := crawl.Check(c)
+			problems := crawl.Check(c, time.Time{})
 			require.NotEmpty(t, problems)
 			var found bool
 			for _, p := range problems {
@@ -77,6 +107,43 @@ func TestEachRuleIsCaught(t *testing.T) {
 			assert.True(t, found, "want %s at %s, got %v", tt.rule, tt.pointer, problems)
 		})
 	}
+}
+
+// TestRunningRules holds a crawl at work to its own rules, as of when it
+// was answered.
+func TestRunningRules(t *testing.T) {
+	tests := []struct {
+		name    string
+		mutate  func(c *crawl.Crawl)
+		rule    string
+		pointer string
+	}{
+		{"processing with nothing left", func(c *crawl.Crawl) { c.TotalDiscovered = 1 }, crawl.RulePagesLeft, "/total_discovered"},
+		{"fewer discovered than screenshots", func(c *crawl.Crawl) { c.TotalDiscovered = 1 }, crawl.RuleCounters, "/total_discovered"},
+		{"a pending screenshot with an outcome", func(c *crawl.Crawl) { c.Screenshots[1].ResponseCode = 200 }, crawl.RuleShotOutcome, "/screenshots/1"},
+		{"processing since last year", func(c *crawl.Crawl) { c.Started = answered.AddDate(-1, 0, 0).Unix() }, crawl.RuleRecent, "/started"},
+		{"queued since last week", func(c *crawl.Crawl) {
+			c.Status, c.Started, c.TotalDiscovered, c.Processed, c.Screenshots = crawl.StatusInQueue, 0, 0, 0, nil
+			c.CreatedAt = answered.AddDate(0, 0, -7).Format(time.RFC3339)
+		}, crawl.RuleRecent, "/created_at"},
+		{"started in the future", func(c *crawl.Crawl) { c.Started = answered.Add(time.Hour).Unix() }, crawl.RuleRecent, "/started"},
+		{"a screenshot finished in the future", func(c *crawl.Crawl) { c.Screenshots[0].FinishedAt = "2026-02-03T00:00:00Z" }, crawl.RuleRecent, "/screenshots/0/finished_at"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := processing()
+			tt.mutate(c)
+			var found bool
+			for _, p := range crawl.Check(c, answered) {
+				found = found || (p.Rule == tt.rule && p.Pointer == tt.pointer)
+			}
+			assert.True(t, found, "want %s at %s", tt.rule, tt.pointer)
+		})
+	}
+	stale := processing()
+	stale.Started = answered.AddDate(-1, 0, 0).Unix()
+	stale.CreatedAt = answered.AddDate(-1, 0, 0).Format(time.RFC3339)
+	assert.Empty(t, crawl.Check(stale, time.Time{}), "without a now, recency is not judged")
 }
 
 func TestOnDomain(t *testing.T) {

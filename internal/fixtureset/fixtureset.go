@@ -12,9 +12,13 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 
+	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
@@ -166,4 +170,31 @@ func jsonReason(body []byte, err error) string {
 	line := bytes.Count(before, []byte("\n")) + 1
 	col := int(offset) - bytes.LastIndexByte(before, '\n')
 	return fmt.Sprintf("invalid JSON at line %d, column %d: %s", line, col, err.Error())
+}
+
+// nameID finds the crawl id a file's name gives, as crawl-42.json does:
+// the last run of digits of its name.
+var nameID = regexp.MustCompile(`(\d+)\D*$`)
+
+// Warnings says what is odd about a valid fixture, though it is served as
+// written: a name that gives another crawl id than its body, and every
+// coherence rule its crawl breaks (all but running-is-recent: a fixture is
+// the same crawl whenever it is served). Each line starts with the file.
+func (f *Fixture) Warnings() []string {
+	var out []string
+	stem := strings.TrimSuffix(f.File, path.Ext(f.File))
+	if m := nameID.FindStringSubmatch(stem); m != nil {
+		if id, err := strconv.ParseInt(m[1], 10, 64); err == nil && id != f.ID {
+			out = append(out, fmt.Sprintf("%s: its name says crawl %d but /data/id is %d", f.File, id, f.ID))
+		}
+	}
+	var env struct {
+		Data crawl.Crawl `json:"data"`
+	}
+	if json.Unmarshal(f.Body, &env) == nil {
+		for _, p := range crawl.Check(&env.Data, time.Time{}) {
+			out = append(out, fmt.Sprintf("%s: /data%s", f.File, p))
+		}
+	}
+	return out
 }

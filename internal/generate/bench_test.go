@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -12,7 +13,7 @@ import (
 )
 
 func BenchmarkCrawl(b *testing.B) {
-	g := generate.New(1)
+	g := generate.New(1, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
 	for _, n := range []int{20, 10000} {
 		b.Run(strconv.Itoa(n)+"-screenshots", func(b *testing.B) {
 			b.ReportAllocs()
@@ -27,7 +28,7 @@ func BenchmarkCrawl(b *testing.B) {
 
 func BenchmarkEncode(b *testing.B) {
 	for _, n := range []int{20, 10000} {
-		c, err := generate.New(1).Crawl(1, generate.Options{Status: "finished", Screenshots: n, SetScreenshots: true})
+		c, err := generate.New(1, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)).Crawl(1, generate.Options{Status: "finished", Screenshots: n, SetScreenshots: true})
 		require.NoError(b, err)
 		b.Run(strconv.Itoa(n)+"-screenshots", func(b *testing.B) {
 			b.ReportAllocs()

@@ -1,6 +1,6 @@
 // Package generate makes fake crawls that look real: seeded with gofakeit,
-// the same (seed, id) always gives the same crawl, and every crawl keeps the
-// coherence rules of package crawl.
+// the same (seed, now, id) always gives the same crawl, and every crawl
+// keeps the coherence rules of package crawl.
 package generate
 
 import (
@@ -23,42 +23,58 @@ type Options struct {
 	// Status forces the crawl's status; "" lets the seed choose.
 	Status string
 	// Screenshots forces the number of screenshots (0 to MaxScreenshots) when
-	// SetScreenshots is true. A crawl in_queue has none whatever is asked.
+	// SetScreenshots is true. A crawl in_queue has none.
 	Screenshots    int
 	SetScreenshots bool
 }
 
-// Generator makes crawls for one seed. It is safe for concurrent use.
+// Generator makes crawls for one seed, timed relative to one instant. It is
+// safe for concurrent use.
 type Generator struct {
 	seed uint64
+	now  time.Time
 }
 
-// New returns a generator for seed.
-func New(seed uint64) *Generator { return &Generator{seed: seed} }
+// New returns a generator for seed whose crawls are timed relative to now
+// (to the second): a crawl still running started minutes before it, one
+// that ended did so before it.
+func New(seed uint64, now time.Time) *Generator {
+	return &Generator{seed: seed, now: now.UTC().Truncate(time.Second)}
+}
 
 // Seed returns the generator's seed.
 func (g *Generator) Seed() uint64 { return g.seed }
 
-// epoch is the earliest creation time of a generated crawl; times are drawn
-// from a fixed window so that a crawl is the same whatever day it is asked for.
-func epoch() time.Time { return time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) }
+// Now returns the instant the generator's crawls are timed relative to.
+func (g *Generator) Now() time.Time { return g.now }
 
-const window = 670 * 24 * time.Hour
+// Check says what is wrong with opts, or nil.
+func (opts Options) Check() error {
+	switch {
+	case opts.Status != "" && !validStatus(opts.Status):
+		return fmt.Errorf("status %q: must be one of %s", opts.Status, strings.Join(crawl.Statuses[:], ", "))
+	case opts.SetScreenshots && (opts.Screenshots < 0 || opts.Screenshots > MaxScreenshots):
+		return fmt.Errorf("screenshots %d: must be from 0 to %d", opts.Screenshots, MaxScreenshots)
+	case opts.Status == crawl.StatusInQueue && opts.SetScreenshots && opts.Screenshots > 0:
+		return fmt.Errorf("a crawl in_queue has no screenshots yet, not %d: ask for processing to have some taken", opts.Screenshots)
+	}
+	return nil
+}
 
-// Crawl returns the crawl with id, shaped by opts.
+// Crawl returns the crawl with id, shaped by opts. Forcing a status or a
+// size keeps the crawl's identity: its domain, pages, options and ids.
 func (g *Generator) Crawl(id int64, opts Options) (*crawl.Crawl, error) {
 	if id < 1 {
 		return nil, fmt.Errorf("crawl id %d: must be at least 1", id)
 	}
-	if opts.Status != "" && !validStatus(opts.Status) {
-		return nil, fmt.Errorf("status %q: must be one of %s", opts.Status, strings.Join(crawl.Statuses[:], ", "))
+	if err := opts.Check(); err != nil {
+		return nil, err
 	}
-	if opts.SetScreenshots && (opts.Screenshots < 0 || opts.Screenshots > MaxScreenshots) {
-		return nil, fmt.Errorf("screenshots %d: must be from 0 to %d", opts.Screenshots, MaxScreenshots)
-	}
-	f := gofakeit.NewFaker(rand.NewPCG(g.seed, uint64(id)), false)
-	b := &builder{f: f, id: id}
-	return b.crawl(opts), nil
+	return g.builder(id).crawl(opts, anchorAgo), nil
+}
+
+func (g *Generator) builder(id int64) *builder {
+	return &builder{f: gofakeit.NewFaker(rand.NewPCG(g.seed, uint64(id)), false), id: id, now: g.now}
 }
 
 func validStatus(s string) bool {
@@ -71,8 +87,9 @@ func validStatus(s string) bool {
 }
 
 type builder struct {
-	f  *gofakeit.Faker
-	id int64
+	f   *gofakeit.Faker
+	id  int64
+	now time.Time
 }
 
 // chance reports true with probability p.
@@ -80,70 +97,232 @@ func (b *builder) chance(p float64) bool { return b.f.Float64() < p }
 
 func (b *builder) pick(values ...string) string { return values[b.f.IntN(len(values))] }
 
-func (b *builder) crawl(opts Options) *crawl.Crawl {
+// between draws a duration from lo to hi, to the second.
+func (b *builder) between(lo, hi time.Duration) time.Duration {
+	return lo + time.Duration(b.f.IntN(int((hi-lo)/time.Second)+1))*time.Second
+}
+
+// anchor says where an ended crawl sits in time: ago, some time before
+// now (any crawl asked for by id); or just now, ending moments before it
+// (the last step of a progression polled now).
+type anchor int
+
+const (
+	anchorAgo anchor = iota
+	anchorJustNow
+)
+
+// identity is what a crawl is whatever its status and size.
+type identity struct {
+	drawnStatus string
+	domain      string
+	site        *site
+	profile     *profile
+	baseID      int64
+	// age is how long before now an ended crawl was created.
+	age    time.Duration
+	drawnN int
+}
+
+// identity draws, in a fixed order, everything that does not depend on
+// the status or the size.
+func (b *builder) identity() identity {
 	f := b.f
+	var id identity
+	id.drawnStatus = b.weighted([]string{crawl.StatusFinished, crawl.StatusProcessing, crawl.StatusInQueue, crawl.StatusError, crawl.StatusCancelled}, []int{70, 12, 5, 8, 5})
+	id.domain = strings.ToLower(f.DomainName())
+	host := id.domain
+	if b.chance(0.5) {
+		host = "www." + id.domain
+	}
+	id.site = newSite(b, host)
+	id.profile = b.profile()
+	id.baseID = (int64(f.IntN(90_000_000)) + 10_000_000) * 1000
+	// Most crawls people look at are recent: an age from two hours to two
+	// months, skewed to the last days.
+	id.age = 2*time.Hour + time.Duration(math.Pow(f.Float64(), 3)*float64(60*24*time.Hour)).Truncate(time.Second)
+	// Most crawls are small; a few reach a hundred pages.
+	id.drawnN = 1 + int(math.Pow(f.Float64(), 2.2)*99)
+	return id
+}
+
+func (b *builder) crawl(opts Options, at anchor) *crawl.Crawl {
+	f := b.f
+	id := b.identity()
 	status := opts.Status
 	if status == "" {
-		status = b.weighted([]string{crawl.StatusFinished, crawl.StatusProcessing, crawl.StatusInQueue, crawl.StatusError, crawl.StatusCancelled}, []int{70, 12, 5, 8, 5})
+		status = id.drawnStatus
 	}
-	domain := strings.ToLower(f.DomainName())
-	host := domain
-	if b.chance(0.5) {
-		host = "www." + domain
-	}
-	site := newSite(b, host)
-
-	n := 0
+	n := id.drawnN
 	switch {
 	case status == crawl.StatusInQueue:
+		n = 0
 	case opts.SetScreenshots:
 		n = opts.Screenshots
-	default:
-		// Most crawls are small; a few reach a hundred pages.
-		n = 1 + int(math.Pow(f.Float64(), 2.2)*99)
 	}
-	maxURLs := b.maxURLs(n)
-	created := epoch().Add(time.Duration(int64(f.IntN(int(window/time.Second)))) * time.Second)
-
 	c := &crawl.Crawl{
 		ID:          b.id,
 		Status:      status,
-		Domain:      domain,
-		StartURL:    site.url(0),
-		MaxURLs:     maxURLs,
-		CreatedAt:   created.Format(time.RFC3339),
+		Domain:      id.domain,
+		StartURL:    id.site.url(0),
+		MaxURLs:     b.maxURLs(n),
 		Screenshots: make([]crawl.Screenshot, 0, n),
 	}
 	if status == crawl.StatusInQueue {
+		c.CreatedAt = b.now.Add(-b.between(10*time.Second, 10*time.Minute)).Format(time.RFC3339)
 		return c
 	}
-	started := created.Add(time.Duration(1+f.IntN(90)) * time.Second)
+	reason := ""
+	if status == crawl.StatusError {
+		reason = b.errorReason(n)
+	}
+	// The screenshots are taken on a timeline that starts at the crawl's
+	// start (offset 0); it is placed in time once its length is known.
+	// Large crawls take pages in parallel lanes, a hundred pages a lane.
+	lanes := max(1, n/100)
+	offsets := make([]shotTimes, n)
+	var next, span time.Duration
+	for i := range n {
+		next += b.between(0, 2*time.Second) / time.Duration(lanes)
+		took := time.Duration(id.profile.delay+1+f.IntN(8)) * time.Second
+		offsets[i] = shotTimes{created: next, finished: next + took}
+		next += took / time.Duration(lanes)
+		span = max(span, next, offsets[i].finished)
+	}
+	if reason == timeoutReason {
+		// A crawl stopped by its time limit ran that long.
+		span = stretch(offsets, crawlTimeout) + b.between(0, 30*time.Second)
+	}
+	pending := 0
+	if status == crawl.StatusProcessing && n > 0 {
+		pending = min(n, 1+f.IntN(3))
+	}
+	var started time.Time
+	switch {
+	case status == crawl.StatusProcessing:
+		// The last page was taken moments ago, or the one in progress began.
+		var last time.Duration
+		for i, o := range offsets {
+			if i < n-pending {
+				last = max(last, o.finished)
+			} else {
+				last = max(last, o.created)
+			}
+		}
+		started = b.now.Add(-last - b.between(5*time.Second, 90*time.Second))
+	case at == anchorJustNow:
+		started = b.now.Add(-span - b.between(5*time.Second, 60*time.Second))
+	default:
+		started = b.now.Add(-max(id.age, span+2*time.Hour))
+	}
+	c.CreatedAt = started.Add(-b.between(time.Second, 90*time.Second)).Format(time.RFC3339)
 	c.Started = started.Unix()
-
-	profile := b.profile()
-	baseID := (int64(f.IntN(90_000_000)) + 10_000_000) * 1000
-	at := started
-	for i := 0; i < n; i++ {
-		shot := b.screenshot(baseID+int64(i), site, i, profile, at)
-		if shot.Status == crawl.StatusError {
-			c.Failed++
-		} else {
-			c.Processed++
-		}
-		if ft, err := time.Parse(time.RFC3339, shot.FinishedAt); err == nil {
-			at = ft
-		}
+	for i := range n {
+		shot := b.screenshot(id.baseID+int64(i), id.site, i, id.profile, started.Add(offsets[i].created), started.Add(offsets[i].finished))
 		c.Screenshots = append(c.Screenshots, shot)
 	}
-	c.TotalDiscovered = n + f.IntN(maxURLs-n+1)
-	if status == crawl.StatusInQueue || status == crawl.StatusProcessing {
+	for i := n - pending; i < n; i++ {
+		makePending(&c.Screenshots[i], i == n-pending)
+	}
+	switch reason {
+	case unreachableReason:
+		// The first page, the start URL, never answered; nothing else ran.
+		for i := range c.Screenshots {
+			b.failWith(&c.Screenshots[i], 0)
+		}
+	case tooManyFailedReason:
+		// The site went down: the last half of the pages failed.
+		for i := n / 2; i < n; i++ {
+			if c.Screenshots[i].Status != crawl.StatusError {
+				b.failWith(&c.Screenshots[i], []int{500, 502, 503}[f.IntN(3)])
+			}
+		}
+	}
+	for _, s := range c.Screenshots {
+		switch s.Status {
+		case crawl.StatusError:
+			c.Failed++
+		case crawl.StatusFinished:
+			c.Processed++
+		}
+	}
+	c.TotalDiscovered = b.discovered(c, status, reason, n)
+	if status == crawl.StatusProcessing {
 		return c
 	}
-	c.Finished = at.Add(time.Duration(1+f.IntN(5)) * time.Second).Unix()
+	c.Finished = started.Add(span + b.between(time.Second, 5*time.Second)).Unix()
 	if status == crawl.StatusError {
-		c.Error = b.pick("Start URL unreachable", "Too many failed pages", "Crawl timeout after 3600 seconds", "Insufficient credits")
+		c.Error = reason
 	}
 	return c
+}
+
+// shotTimes are when one screenshot was created and finished, from the
+// crawl's start.
+type shotTimes struct{ created, finished time.Duration }
+
+// stretch spreads the screenshots evenly over at least d and returns the
+// timeline's new length.
+func stretch(offsets []shotTimes, d time.Duration) time.Duration {
+	var end time.Duration
+	for _, o := range offsets {
+		end = max(end, o.finished)
+	}
+	if end >= d || len(offsets) == 0 {
+		return max(end, d)
+	}
+	gap := (d - end) / time.Duration(len(offsets))
+	for i := range offsets {
+		shift := gap * time.Duration(i+1)
+		offsets[i].created += shift
+		offsets[i].finished += shift
+	}
+	return end + gap*time.Duration(len(offsets))
+}
+
+// crawlTimeout is the run time after which the API stops a crawl.
+const crawlTimeout = 3600 * time.Second
+
+// The reasons a generated crawl ends in error.
+var (
+	unreachableReason   = crawl.ErrStartURLUnreachable
+	tooManyFailedReason = crawl.ErrTooManyFailed
+	timeoutReason       = crawl.ErrTimeout(crawlTimeout)
+	creditsReason       = crawl.ErrInsufficientCredits
+)
+
+// errorReason picks why a crawl of n pages ended in error, among the
+// reasons its numbers can show: an unreachable start URL leaves at most
+// that one page.
+func (b *builder) errorReason(n int) string {
+	if n <= 1 && b.chance(0.7) {
+		return unreachableReason
+	}
+	if n == 0 {
+		return b.pick(timeoutReason, creditsReason)
+	}
+	return b.pick(tooManyFailedReason, timeoutReason, creditsReason)
+}
+
+// discovered is how many pages the crawl found: all it took when it
+// finished; more than it took while processing, or when it stopped early.
+func (b *builder) discovered(c *crawl.Crawl, status, reason string, n int) int {
+	done := c.Processed + c.Failed
+	switch {
+	case status == crawl.StatusFinished:
+		return done
+	case reason == unreachableReason:
+		return max(n, 1)
+	case status == crawl.StatusProcessing || reason == timeoutReason:
+		// Pages left: at least one more than taken, within max_urls.
+		if c.MaxURLs <= n {
+			c.MaxURLs = b.maxURLs(n + 1)
+		}
+		return n + 1 + b.f.IntN(c.MaxURLs-n)
+	default:
+		// Stopped early (cancelled, out of credits...), maybe with pages left.
+		return n + b.f.IntN(c.MaxURLs-n+1)
+	}
 }
 
 func (b *builder) weighted(values []string, weights []int) string {
@@ -167,7 +346,7 @@ func (b *builder) maxURLs(n int) int {
 			return m
 		}
 	}
-	if n > 1000 {
+	if n >= 1000 {
 		return n + b.f.IntN(n/10+1)
 	}
 	return 1000

@@ -2,24 +2,36 @@ package generate
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
 )
 
 // Progress returns crawl id as it stands at poll (counted from 0) of a crawl
 // that moves through statuses, one a poll, and ends, with screenshots
-// screenshots, as the last of them. Each poll is deterministic for (seed, id,
-// poll) and coherent: a processing poll holds the first screenshots of the
-// final crawl, with its counters recounted; polls past the end give the end.
+// screenshots, as the last of them, moments before the generator's now.
+// Each poll is deterministic for (seed, now, id, poll) and coherent, and
+// the polls tell one story: a processing poll holds the first screenshots
+// of the final crawl, the last of them still being taken, with more pages
+// discovered than done; counters and screenshots only grow, and a
+// screenshot keeps its id and URL. Polls past the end give the end. A
+// negative screenshots leaves the number to the seed.
 func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int) (*crawl.Crawl, error) {
 	if len(statuses) == 0 {
 		return nil, fmt.Errorf("progression of crawl %d: no statuses", id)
 	}
+	if id < 1 {
+		return nil, fmt.Errorf("crawl id %d: must be at least 1", id)
+	}
 	last := len(statuses) - 1
-	final, err := g.Crawl(id, Options{Status: statuses[last], Screenshots: screenshots, SetScreenshots: true})
-	if err != nil {
+	opts := Options{Status: statuses[last], Screenshots: screenshots, SetScreenshots: screenshots >= 0}
+	if err := opts.Check(); err != nil {
 		return nil, err
 	}
+	if screenshots == 0 && slices.Contains(statuses, crawl.StatusProcessing) {
+		return nil, fmt.Errorf("progression of crawl %d: a crawl processing takes pages, so at least 1 screenshot", id)
+	}
+	final := g.builder(id).crawl(opts, anchorJustNow)
 	if poll >= last {
 		return final, nil
 	}
@@ -32,6 +44,7 @@ func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int)
 		c.Started, c.TotalDiscovered, c.Processed, c.Failed = 0, 0, 0, 0
 		c.Screenshots = []crawl.Screenshot{}
 	case crawl.StatusProcessing:
+		// This is processing step `step` of `steps`.
 		step, steps := 0, 0
 		for i, s := range statuses[:last] {
 			if s == crawl.StatusProcessing {
@@ -41,17 +54,25 @@ func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int)
 				}
 			}
 		}
-		n := len(final.Screenshots) * step / (steps + 1)
-		c.Screenshots = final.Screenshots[:n]
+		n := len(final.Screenshots)
+		done := n * step / (steps + 1)
+		pending := min(2, n-done)
+		c.Screenshots = slices.Clone(final.Screenshots[:done+pending])
+		for i := done; i < done+pending; i++ {
+			makePending(&c.Screenshots[i], i == done)
+		}
 		c.Processed, c.Failed = 0, 0
 		for _, s := range c.Screenshots {
-			if s.Status == crawl.StatusError {
+			switch s.Status {
+			case crawl.StatusError:
 				c.Failed++
-			} else {
+			case crawl.StatusFinished:
 				c.Processed++
 			}
 		}
-		c.TotalDiscovered = max(n, final.TotalDiscovered*step/(steps+1))
+		// More discovered than done, growing towards the final count.
+		grown := final.TotalDiscovered * (step + 1) / (steps + 1)
+		c.TotalDiscovered = min(max(grown, done+pending, done+1), max(final.TotalDiscovered, done+1))
 	default:
 		return nil, fmt.Errorf("progression of crawl %d: %q before the last status", id, c.Status)
 	}

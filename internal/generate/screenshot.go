@@ -166,13 +166,11 @@ func (b *builder) profile() *profile {
 	return p
 }
 
-// screenshot makes page i of the site, taken after prev.
-func (b *builder) screenshot(id int64, s *site, i int, p *profile, prev time.Time) crawl.Screenshot {
+// screenshot makes page i of the site, taken from created to finished.
+func (b *builder) screenshot(id int64, s *site, i int, p *profile, created, finished time.Time) crawl.Screenshot {
 	f := b.f
 	pages := max(i+8, 20)
 	url := s.url(i)
-	created := prev.Add(time.Duration(f.IntN(3)) * time.Second)
-	finished := created.Add(time.Duration(p.delay+1+f.IntN(8)) * time.Second)
 	shot := crawl.Screenshot{
 		ID: id, Status: crawl.StatusFinished, URL: url, Country: p.locale.country,
 		FinalURL: url, FinalURLs: []string{url}, ResponseCode: 200, Apps: []crawl.App{},
@@ -239,16 +237,43 @@ func (b *builder) screenshot(id int64, s *site, i int, p *profile, prev time.Tim
 
 // fail turns a screenshot into a failed one, in one of the ways pages fail.
 func (b *builder) fail(shot *crawl.Screenshot) {
+	b.failWith(shot, []int{0, 403, 404, 500, 503}[b.f.IntN(5)])
+}
+
+// failWith turns a screenshot into one that failed with HTTP code, or with
+// no answer at all for code 0; what it found and uploaded goes with it.
+func (b *builder) failWith(shot *crawl.Screenshot, code int) {
 	shot.Status = crawl.StatusError
 	shot.Cost = 0
 	shot.Links = []string{}
-	switch code := []int{0, 403, 404, 500, 503}[b.f.IntN(5)]; code {
+	switch code {
 	case 0:
 		shot.ResponseCode, shot.Error = 0, "Request timeout after 30 seconds"
 		shot.FinalURL, shot.FinalURLs = "", []string{}
 	default:
 		shot.ResponseCode, shot.Error = code, fmt.Sprintf("Page returned HTTP %d", code)
 	}
+	for i := range shot.Trackers {
+		for j := range shot.Trackers[i].Return {
+			shot.Trackers[i].Return[j].Found, shot.Trackers[i].Return[j].Value = 0, ""
+		}
+	}
+	for i := range shot.Apps {
+		failApp(&shot.Apps[i])
+	}
+}
+
+// makePending turns a screenshot into one not taken yet: the one being
+// taken (processing) or one waiting its turn (in_queue). Only its request
+// is known: when it was queued, and the options it will be taken with.
+func makePending(shot *crawl.Screenshot, processing bool) {
+	shot.Status = crawl.StatusInQueue
+	if processing {
+		shot.Status = crawl.StatusProcessing
+	}
+	shot.Error, shot.ResponseCode, shot.FinishedAt = "", 0, ""
+	shot.FinalURL, shot.FinalURLs, shot.Links = "", []string{}, []string{}
+	shot.Trackers, shot.Apps = []crawl.Tracker{}, []crawl.App{}
 }
 
 func (b *builder) upload(shot *crawl.Screenshot, p *profile) crawl.App {
@@ -261,10 +286,15 @@ func (b *builder) upload(shot *crawl.Screenshot, p *profile) crawl.App {
 		UpdatedAt:  shot.FinishedAt,
 	}
 	if shot.Status == crawl.StatusError {
-		app.Status, app.Error, app.Filename, app.OutputURL = "failed", "Screenshot failed", "", ""
-		app.OutputData = map[string]any{}
+		failApp(&app)
 	}
 	return app
+}
+
+// failApp marks an integration that had no screenshot to work on.
+func failApp(app *crawl.App) {
+	app.Status, app.Error, app.Filename, app.OutputURL = "failed", "Screenshot failed", "", ""
+	app.OutputData = map[string]any{}
 }
 
 func pageTitle(s *site, i int) string {

@@ -17,8 +17,9 @@ func FuzzParse(f *testing.F) {
 	f.Add("scenarios: [{name: e, match: {id: 9223372036854775807-1}}]")
 	f.Add("{\"scenarios\":[{\"name\":\"f\",\"respond\":{\"delay\":\"60001\"}}]}")
 	f.Add(": : :\n\t- [")
+	e := env()
 	f.Fuzz(func(t *testing.T, doc string) {
-		rules, err := scenario.Parse("fuzz.yaml", []byte(doc), env())
+		rules, err := scenario.Parse("fuzz.yaml", []byte(doc), e)
 		if err != nil {
 			if !errors.Is(err, scenario.ErrInvalid) {
 				t.Fatalf("error without ErrInvalid: %v", err)
@@ -26,7 +27,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for i := range rules {
-			if err := scenario.Check(&rules[i], env()); err != nil {
+			if err := scenario.Check(&rules[i], e); err != nil {
 				t.Fatalf("accepted a rule that does not pass Check: %v", err)
 			}
 			if d := rules[i].Respond.Delay; d.Max > scenario.MaxDelay || d.Min > d.Max || d.Min < 0 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,16 +132,25 @@ func Check(r *Rule, env Env) error {
 		if c.Status != "" && !isStatus(c.Status) {
 			add("respond.crawl.status %q: one of %s", c.Status, strings.Join(crawl.Statuses[:], ", "))
 		}
-		if c.Screenshots != nil && (*c.Screenshots < 0 || *c.Screenshots > generate.MaxScreenshots) {
-			add("respond.crawl.screenshots %d: from 0 to %d", *c.Screenshots, generate.MaxScreenshots)
+		opts := generate.Options{Status: c.Status}
+		if c.Screenshots != nil {
+			opts.Screenshots, opts.SetScreenshots = *c.Screenshots, true
+		}
+		if c.Status == "" || isStatus(c.Status) {
+			if err := opts.Check(); err != nil {
+				add("respond.crawl: %s", err)
+			}
 		}
 	}
 	if p := resp.Progression; p != nil {
 		if err := validProgression(p.Statuses); err != nil {
 			add("respond.progression: %s", err)
 		}
-		if p.Screenshots < 0 || p.Screenshots > generate.MaxScreenshots {
-			add("respond.progression.screenshots %d: from 0 to %d", p.Screenshots, generate.MaxScreenshots)
+		switch n := p.Size(); {
+		case p.Screenshots != nil && (n < 0 || n > generate.MaxScreenshots):
+			add("respond.progression.screenshots %d: from 0 to %d", n, generate.MaxScreenshots)
+		case n == 0 && slices.Contains(p.Statuses, crawl.StatusProcessing):
+			add("respond.progression.screenshots 0: a crawl processing takes pages, so at least 1 (or leave it out for the seed's choice)")
 		}
 	}
 	if resp.Fault != "" && !IsFault(resp.Fault) {

@@ -80,6 +80,8 @@ func TestParseErrorsNameFileLineAndRule(t *testing.T) {
 		{"bad crawl status", "scenarios:\n  - name: a\n    respond: {crawl: {status: done}}\n", `respond.crawl.status "done"`},
 		{"progression not final", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [in_queue, processing]}}\n", "ends in finished, error or cancelled"},
 		{"progression out of order", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [processing, in_queue, finished]}}\n", "in_queue cannot follow processing"},
+		{"queued crawl with screenshots", "scenarios:\n  - name: a\n    respond: {crawl: {status: in_queue, screenshots: 5}}\n", "a crawl in_queue has no screenshots yet"},
+		{"progression processing nothing", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [processing, finished], screenshots: 0}}\n", "respond.progression.screenshots 0: a crawl processing takes pages"},
 		{"bad fault", "scenarios:\n  - name: a\n    respond: {fault: explode}\n", `respond.fault "explode"`},
 		{"bad name", "scenarios:\n  - name: Not OK\n    respond: {status: 404}\n", `name "Not OK"`},
 		{"duplicate name", "scenarios:\n  - name: a\n    respond: {status: 404}\n  - name: a\n    respond: {status: 500}\n", "s.yaml:4: scenario \"a\": name already used at line 2"},

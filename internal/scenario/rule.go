@@ -74,10 +74,19 @@ type CrawlShape struct {
 }
 
 // Progression is a crawl that moves through Statuses, one a poll, and then
-// stays at the last, a final one.
+// stays at the last, a final one. Screenshots is the final crawl's number
+// of screenshots; nil leaves it to the seed.
 type Progression struct {
 	Statuses    []string `yaml:"statuses" json:"statuses"`
-	Screenshots int      `yaml:"screenshots,omitempty" json:"screenshots,omitempty"`
+	Screenshots *int     `yaml:"screenshots,omitempty" json:"screenshots,omitempty"`
+}
+
+// Size is the number of screenshots asked for, -1 for the seed's choice.
+func (p *Progression) Size() int {
+	if p.Screenshots == nil {
+		return -1
+	}
+	return *p.Screenshots
 }
 
 // Request is what a rule can match on, taken from a request that passed

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -39,7 +40,7 @@ func BenchmarkRequest(b *testing.B) {
 func BenchmarkResponse(b *testing.B) {
 	v := newValidator(b)
 	for _, n := range []int{1, 20, 10000} {
-		c, err := generate.New(1).Crawl(1, generate.Options{Status: "finished", Screenshots: n, SetScreenshots: true})
+		c, err := generate.New(1, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)).Crawl(1, generate.Options{Status: "finished", Screenshots: n, SetScreenshots: true})
 		require.NoError(b, err)
 		body, err := json.Marshal(envelope.NewSuccess(c))
 		require.NoError(b, err)

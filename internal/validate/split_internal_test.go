@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -24,7 +25,7 @@ func TestSplitVerdictIsTheWholeVerdict(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, v.split, "the contract's screenshots can be split")
 
-	c, err := generate.New(1).Crawl(1, generate.Options{Status: "finished", Screenshots: 900, SetScreenshots: true})
+	c, err := generate.New(1, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)).Crawl(1, generate.Options{Status: "finished", Screenshots: 900, SetScreenshots: true})
 	require.NoError(t, err)
 	good, err := json.Marshal(envelope.NewSuccess(c))
 	require.NoError(t, err)

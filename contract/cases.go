@@ -38,7 +38,23 @@ type kase struct {
 	expectCode string
 	// crawlID is the crawl a 200 must be about; 0 checks nothing.
 	crawlID int64
+	// auth is how the request authenticates, for the coverage.
+	auth string
+	// polls makes the case poll a running crawl until it ends.
+	polls bool
 }
+
+// missingCredentials is what the cases that need a key or a token lack.
+const missingCredentials = "no credentials"
+
+// How a case's request authenticates.
+const (
+	authQuery   = "key query parameter"
+	authHeader  = "X-API-KEY header"
+	authBearer  = "bearer token"
+	authNone    = "none"
+	authInvalid = "invalid key"
+)
 
 // cases returns every case for the configuration, in the order they run.
 func cases(r *resolved) []kase {
@@ -57,30 +73,34 @@ func cases(r *resolved) []kase {
 	if r.MissingCrawlID == 0 {
 		noMissing = &Missing{What: "no missing crawl id", Settings: []Setting{SettingMissingCrawlID}, Hint: "a crawl that does not exist"}
 	}
+	var noRunning *Missing
+	if r.RunningCrawlID == 0 {
+		noRunning = &Missing{What: "no running crawl id", Settings: []Setting{SettingRunningCrawlID}, Hint: "a crawl still in_queue or processing"}
+	}
 	// The parameter cases need some valid credential, a key or a token.
-	cred := reqSpec{}
+	cred, credAuth := reqSpec{}, credAuthOf(r)
 	switch {
 	case r.APIKey != "":
 		cred.query = "&key=" + keyRef
 	case r.Bearer != "":
 		cred.header = [][2]string{{"Authorization", "Bearer " + bearerRef}}
 	default:
-		noCred = &Missing{What: "no credentials", Settings: []Setting{SettingAPIKey, SettingBearer}}
+		noCred = &Missing{What: missingCredentials, Settings: []Setting{SettingAPIKey, SettingBearer}}
 	}
 	withCred := func(query string) reqSpec {
 		return reqSpec{query: strings.TrimPrefix(query+cred.query, "&"), header: cred.header}
 	}
 	list := []kase{
-		{name: "found/key-query", description: "an existing crawl, the key in the query as the SDKs send it",
+		{name: "found/key-query", description: "an existing crawl, the key in the query as the SDKs send it", auth: authQuery,
 			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found + "&key=" + keyRef}, expect: 200, crawlID: r.CrawlID},
-		{name: "found/key-header", description: "an existing crawl, the key in X-API-KEY",
+		{name: "found/key-header", description: "an existing crawl, the key in X-API-KEY", auth: authHeader,
 			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found, header: [][2]string{{"X-API-KEY", keyRef}}}, expect: 200, crawlID: r.CrawlID},
-		{name: "found/bearer", description: "an existing crawl, with a JWT bearer token",
+		{name: "found/bearer", description: "an existing crawl, with a JWT bearer token", auth: authBearer,
 			skip:    first(noCrawl, noBearer),
 			request: reqSpec{query: "id=" + found, header: [][2]string{{"Authorization", "Bearer " + bearerRef}}}, expect: 200, crawlID: r.CrawlID},
-		{name: "auth/none", description: "no credentials at all",
+		{name: "auth/none", description: "no credentials at all", auth: authNone,
 			request: reqSpec{query: "id=" + found}, expect: 400, expectCode: envelope.CodeInvalidAPIKey},
-		{name: "auth/invalid-key", description: "a key the server does not know",
+		{name: "auth/invalid-key", description: "a key the server does not know", auth: authInvalid,
 			request: reqSpec{query: "id=" + found + "&key=" + url.QueryEscape(r.InvalidKey)}, expect: 400, expectCode: envelope.CodeInvalidAPIKey},
 		{name: "id/missing", description: "no id", skip: noCred, request: withCred(""), expect: 400},
 		{name: "id/empty", description: "an empty id", skip: noCred, request: withCred("id="), expect: 400},
@@ -92,6 +112,13 @@ func cases(r *resolved) []kase {
 		{name: "crawl/missing", description: "a crawl that does not exist",
 			skip:    first(noCred, noMissing),
 			request: withCred("id=" + idOrEmpty(r.MissingCrawlID)), expect: 404},
+		{name: "running/progress", description: "a running crawl, polled until it ends: every poll checked, and the polls in sequence",
+			skip: first(noCred, noRunning), request: withCred("id=" + idOrEmpty(r.RunningCrawlID)), expect: 200, crawlID: r.RunningCrawlID, polls: true},
+	}
+	for i := range list {
+		if list[i].auth == "" {
+			list[i].auth = credAuth
+		}
 	}
 	return append(list, generated(r, withCred, noCred)...)
 }
@@ -136,11 +163,20 @@ func generated(r *resolved, withCred func(string) reqSpec, noCred *Missing) []ka
 		out = append(out, kase{
 			name:        fmt.Sprintf("generated/%02d-%s", i+1, label),
 			description: "a generated request: any documented status with a valid body, never a 5xx",
+			auth:        credAuthOf(r),
 			skip:        noCred,
 			request:     withCred(query),
 		})
 	}
 	return out
+}
+
+// credAuthOf is how the parameter cases authenticate.
+func credAuthOf(r *resolved) string {
+	if r.APIKey == "" && r.Bearer != "" {
+		return authBearer
+	}
+	return authQuery
 }
 
 // first returns the first of the things a case lacks, or nil.

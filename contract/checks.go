@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -15,100 +17,136 @@ import (
 	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
-// check runs every check on one answer and returns its failures and
-// warnings.
-func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body []byte) (failures, warnings []Finding) {
-	fail := func(check, pointer, format string, args ...any) {
-		failures = append(failures, Finding{Check: check, Pointer: pointer, Message: fmt.Sprintf(format, args...)})
-	}
+// verdict is what the checks found in one answer.
+type verdict struct {
+	failures, warnings []Finding
+	// code is the error envelope's code, crawl the 200's crawl, for the
+	// coverage and the sequence of polls.
+	code  string
+	crawl *crawl.Crawl
+}
+
+// knownVariants are statuses the contract does not document for this
+// endpoint but that other endpoints of the API answer with, by the cases
+// that may meet them: a hint names the --allow line that accepts them.
+var knownVariants = []struct {
+	status int
+	cases  string
+	what   string
+}{
+	{http.StatusUnauthorized, "auth/", "other endpoints of this API answer 401 for a missing or bad key"},
+	{http.StatusUnprocessableEntity, "id/", "other endpoints of this API answer 422 for a validation error"},
+}
+
+// check runs every check on one answer.
+func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body []byte) verdict {
+	var v verdict
+	fail := func(f Finding) { v.failures = append(v.failures, f) }
 	status := resp.StatusCode
 	documented := run.validator.Documented(status)
 	if !documented {
-		fail(CheckStatusDocumented, "", "status %d is not one the contract documents for GET /crawl/info (200, 400, 404, 500)", status)
+		f := Finding{Check: CheckStatusDocumented, Message: fmt.Sprintf("status %d is not one the contract documents for GET /crawl/info (%s)", status, run.contract.StatusList())}
+		for _, known := range knownVariants {
+			if known.status == status && strings.HasPrefix(k.name, known.cases) {
+				f.Hint = fmt.Sprintf("%s; if this server does so on purpose, --allow '%s:status-*' accepts it", known.what, k.name)
+			}
+		}
+		fail(f)
 	}
 	switch {
 	case k.expect != 0 && status != k.expect:
-		fail(CheckStatusExpected, "", "expected %d, got %d", k.expect, status)
+		fail(Finding{Check: CheckStatusExpected, Message: fmt.Sprintf("expected %d, got %d", k.expect, status)})
 	case k.expect == 0 && status >= 500:
-		fail(CheckNo5xx, "", "a server error, %d, for a request the server should have judged", status)
+		fail(Finding{Check: CheckNo5xx, Message: fmt.Sprintf("a server error, %d, for a request the server should have judged", status)})
 	}
 
 	ct := resp.Header.Get("Content-Type")
 	media, _, err := mime.ParseMediaType(ct)
 	ctOK := err == nil && media == "application/json"
 	if !ctOK {
-		fail(CheckContentType, "", "Content-Type is %q, not application/json", ct)
+		fail(Finding{Check: CheckContentType, Message: fmt.Sprintf("Content-Type is %q, not application/json", ct)})
 	}
 
 	var parsed any
-	jsonOK := false
 	switch {
 	case !utf8.Valid(body):
-		fail(CheckJSON, "", "the body is not valid UTF-8")
+		fail(Finding{Check: CheckJSON, Message: "the body is not valid UTF-8"})
+		return v
 	case json.Unmarshal(body, &parsed) != nil:
-		fail(CheckJSON, "", "the body is not JSON: %s", jsonError(body))
-	default:
-		jsonOK = true
-	}
-	if !jsonOK {
-		return failures, warnings
+		fail(Finding{Check: CheckJSON, Message: "the body is not JSON: " + jsonError(body)})
+		return v
 	}
 
+	var schemaPointers []string
 	if documented && ctOK {
-		header := resp.Header.Clone()
-		for _, v := range run.validator.Response(ctx, resp.Request, status, header, body) {
-			fail(CheckSchema, v.Pointer, "%s", v.Reason)
+		for _, vi := range run.validator.Response(ctx, resp.Request, status, resp.Header.Clone(), body) {
+			fail(Finding{Check: CheckSchema, Pointer: vi.Pointer, Message: vi.Reason})
+			if rest, ok := strings.CutPrefix(vi.Pointer, "/data"); ok {
+				schemaPointers = append(schemaPointers, rest)
+			}
 		}
+		v.warnings = append(v.warnings, run.shape.observe(responseSchema(run.contract.Operation, status), parsed)...)
 	}
 
 	obj, _ := parsed.(map[string]any)
 	success, hasSuccess := obj["success"].(bool)
 	switch wantSuccess := status >= 200 && status < 300; {
 	case !hasSuccess:
-		fail(CheckSuccessFlag, "/success", "no boolean success in the envelope")
+		fail(Finding{Check: CheckSuccessFlag, Pointer: "/success", Message: "no boolean success in the envelope"})
 	case success != wantSuccess:
-		fail(CheckSuccessFlag, "/success", "success is %t on a %d", success, status)
+		fail(Finding{Check: CheckSuccessFlag, Pointer: "/success", Message: fmt.Sprintf("success is %t on a %d", success, status)})
 	}
 
 	details, _ := obj["details"].(map[string]any)
 	bodyID, _ := details["request_id"].(string)
 	if headerID := resp.Header.Get(envelope.RequestIDHeader); headerID != "" && bodyID != "" && headerID != bodyID {
-		fail(CheckRequestID, "/details/request_id", "X-Request-Id is %q but details.request_id is %q", headerID, bodyID)
+		fail(Finding{Check: CheckRequestID, Pointer: "/details/request_id", Message: fmt.Sprintf("X-Request-Id is %q but details.request_id is %q", headerID, bodyID)})
 	}
 
-	if k.expectCode != "" && status == k.expect {
-		if code, _ := obj["code"].(string); code != k.expectCode {
-			fail(CheckErrorCode, "/code", "expected code %s, got %q", k.expectCode, code)
-		}
+	v.code, _ = obj["code"].(string)
+	if k.expectCode != "" && status == k.expect && v.code != k.expectCode {
+		fail(Finding{Check: CheckErrorCode, Pointer: "/code", Message: fmt.Sprintf("expected code %s, got %q", k.expectCode, v.code)})
 	}
 
 	if status == http.StatusOK {
 		data, _ := obj["data"].(map[string]any)
 		if id, ok := data["id"].(float64); k.crawlID != 0 && ok && int64(id) != k.crawlID {
-			fail(CheckCrawlID, "/data/id", "asked for crawl %d, got crawl %d", k.crawlID, int64(id))
+			fail(Finding{Check: CheckCrawlID, Pointer: "/data/id", Message: fmt.Sprintf("asked for crawl %d, got crawl %d", k.crawlID, int64(id))})
 		}
-		for _, p := range coherence(body, answeredAt(resp)) {
-			f := Finding{Check: CheckCoherence, Pointer: "/data" + p.Pointer, Message: p.Message + " (" + p.Rule + ")"}
-			if run.cfg.Strict {
-				failures = append(failures, f)
-			} else {
-				warnings = append(warnings, f)
-			}
-		}
+		v.crawl = decodeCrawl(body)
+		v.warnings = append(v.warnings, run.coherence(v.crawl, answeredAt(resp), schemaPointers)...)
 	}
-	return failures, warnings
+	return v
 }
 
-// coherence checks a 200 body's crawl by the generator's rules, as of now;
-// a body that does not decode as a crawl has schema failures already.
-func coherence(body []byte, now time.Time) []crawl.Problem {
+// coherence checks a crawl by the generator's rules as of now, leaving out
+// the problems that read a value the schema already rejected: one root
+// cause, one finding.
+func (run *runner) coherence(c *crawl.Crawl, now time.Time, schemaPointers []string) []Finding {
+	if c == nil {
+		return nil
+	}
+	var out []Finding
+	for _, p := range crawl.Check(c, now) {
+		if p.ReadsAny(schemaPointers) {
+			continue
+		}
+		out = append(out, Finding{Check: CheckCoherence, Pointer: "/data" + p.Pointer, Message: p.Message + " (" + p.Rule + ")",
+			dedupe: "crawl " + strconv.FormatInt(c.ID, 10)})
+	}
+	return out
+}
+
+// decodeCrawl reads a 200 body's crawl; a body that does not decode as a
+// crawl has schema failures already.
+func decodeCrawl(body []byte) *crawl.Crawl {
 	var env struct {
 		Data crawl.Crawl `json:"data"`
 	}
 	if json.Unmarshal(body, &env) != nil {
 		return nil
 	}
-	return crawl.Check(&env.Data, now)
+	return &env.Data
 }
 
 // answeredAt is when the server answered, by its own clock (the Date

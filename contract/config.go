@@ -1,12 +1,18 @@
 // Package contract checks any implementation of GET /crawl/info against
-// crawlkit's contract: it sends real requests, one case at a time, and
+// crawlkit's contract: it sends real requests, a few cases at a time, and
 // reports every way each answer breaks the contract, with a curl command that
 // reproduces it. Run returns a Report, written for people (WriteText), CI
 // (WriteJUnit) or machines (WriteJSON); package contracttest runs the cases
 // as Go subtests. The crawlkit contract command is the same kit.
+//
+// A run is never green by accident: one that would skip most cases (no
+// credentials, no crawl ids) does not start unless Config.AllowSkips says
+// so, and one whose server stops answering stops, its remaining cases
+// reported as not run.
 package contract
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -14,15 +20,27 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/crawlkit/crawlkit/internal/spec"
 )
 
 // Defaults for Config's zero fields.
 const (
-	DefaultTimeout    = 10 * time.Second
-	DefaultMaxBody    = 32 << 20
-	DefaultInvalidKey = "invalid-crawlkit-contract-key"
-	DefaultGenerated  = 24
+	DefaultTimeout      = 10 * time.Second
+	DefaultMaxBody      = 32 << 20
+	DefaultInvalidKey   = "invalid-crawlkit-contract-key"
+	DefaultGenerated    = 24
+	DefaultConcurrency  = 4
+	DefaultPollInterval = 2 * time.Second
+	DefaultPollTimeout  = 5 * time.Minute
 )
+
+// MaxSkips is how many cases a run may skip without Config.AllowSkips.
+const MaxSkips = 3
+
+// MaxTimeouts is how many requests in a row may go unanswered within the
+// timeout before a run stops: the server is not answering.
+const MaxTimeouts = 3
 
 // ErrUsage is wrapped by errors in a Config; ErrUnreachable when nothing
 // answers at the base URL. Both stop a run before any case.
@@ -43,10 +61,20 @@ type Config struct {
 	// does not. Against crawlkit serve, both default to its catalog's.
 	CrawlID        int64
 	MissingCrawlID int64
+	// RunningCrawlID is a crawl still running, polled every PollInterval
+	// until it ends or PollTimeout passes. Against crawlkit serve it
+	// defaults to a progression of its catalog.
+	RunningCrawlID int64
+	PollInterval   time.Duration
+	PollTimeout    time.Duration
 	// InvalidKey is a key the server refuses.
 	InvalidKey string
-	// Timeout bounds each request, body included.
-	Timeout time.Duration
+	// Timeout bounds each request, body included; Deadline, when set, the
+	// whole run.
+	Timeout  time.Duration
+	Deadline time.Duration
+	// Concurrency is how many cases run at once; the report keeps their order.
+	Concurrency int
 	// MaxBody bounds each response body read.
 	MaxBody int64
 	// Retries repeats a request that failed at the network level (never one
@@ -58,9 +86,17 @@ type Config struct {
 	// (`*` matches anything); empty runs all.
 	Cases []string
 	// Allow lists known deviations, "CASE:CHECK" patterns: a failure they
-	// match is reported as allowed and does not fail the run.
-	Allow []string
-	// Strict turns coherence warnings into failures.
+	// match is reported as allowed and does not fail the run. Allowances
+	// are the same with where each was written, as ReadAllowList reads them.
+	// A pattern that matches no case of the run is an error.
+	Allow      []string
+	Allowances []Allowance
+	// AllowSkips runs even when more than MaxSkips cases, or every case that
+	// needs credentials, would be skipped.
+	AllowSkips bool
+	// FailOn lists the checks whose warnings fail the run: CheckCoherence,
+	// CheckDrift. Strict fails on every warning.
+	FailOn []string
 	Strict bool
 	// Insecure accepts any TLS certificate.
 	Insecure bool
@@ -73,56 +109,93 @@ type Config struct {
 	Progress io.Writer
 }
 
+// Allowance is an allowed deviation and where it was written.
+type Allowance struct {
+	Pattern string `json:"pattern"`
+	// Source is "file:line", or "--allow", or "Config.Allow".
+	Source string `json:"source"`
+}
+
+// String writes the allowance as "source: pattern".
+func (a Allowance) String() string { return a.Source + ": " + a.Pattern }
+
 // resolved is a Config checked and completed.
 type resolved struct {
 	Config
 	endpoint *url.URL
+	allow    []Allowance
 	notes    []string
 }
 
 func (c Config) resolve() (*resolved, error) {
 	r := &resolved{Config: c}
-	u, err := url.Parse(strings.TrimRight(c.BaseURL, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%w: base URL %q must be an absolute http(s) URL", ErrUsage, c.BaseURL)
+	u, err := spec.ParseBaseURL(c.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: base URL %w", ErrUsage, err)
 	}
-	u.Path += "/crawl/info"
-	u.RawQuery, u.Fragment = "", ""
+	u.Path += spec.Path
 	r.endpoint = u
-	if r.Timeout < 0 || r.MaxBody < 0 {
-		return nil, fmt.Errorf("%w: timeout and max body must not be negative", ErrUsage)
+	if r.Timeout < 0 || r.MaxBody < 0 || r.Deadline < 0 || r.PollInterval < 0 || r.PollTimeout < 0 {
+		return nil, fmt.Errorf("%w: timeout, deadline, poll interval, poll timeout and max body must not be negative", ErrUsage)
 	}
-	if r.Timeout == 0 {
-		r.Timeout = DefaultTimeout
-	}
-	if r.MaxBody == 0 {
-		r.MaxBody = DefaultMaxBody
-	}
-	if r.InvalidKey == "" {
-		r.InvalidKey = DefaultInvalidKey
-	}
-	if r.Generated < 0 || r.Generated > 10_000 {
-		return nil, fmt.Errorf("%w: generated requests %d: from 0 to 10000", ErrUsage, r.Generated)
-	}
-	if r.Generated == 0 {
-		r.Generated = DefaultGenerated
-	}
+	r.Timeout = or(r.Timeout, DefaultTimeout)
+	r.MaxBody = or(r.MaxBody, DefaultMaxBody)
+	r.PollInterval = or(r.PollInterval, DefaultPollInterval)
+	r.PollTimeout = or(r.PollTimeout, DefaultPollTimeout)
+	r.InvalidKey = or(r.InvalidKey, DefaultInvalidKey)
 	switch {
+	case r.Generated < 0 || r.Generated > 10_000:
+		return nil, fmt.Errorf("%w: generated requests %d: from 0 to 10000", ErrUsage, r.Generated)
+	case r.Concurrency < 0 || r.Concurrency > 64:
+		return nil, fmt.Errorf("%w: concurrency %d: from 1 to 64", ErrUsage, r.Concurrency)
 	case r.Retries < 0 || r.Retries > 10:
 		return nil, fmt.Errorf("%w: retries %d: from 0 to 10", ErrUsage, r.Retries)
 	case r.Rate < 0:
 		return nil, fmt.Errorf("%w: rate %g: must not be negative", ErrUsage, r.Rate)
-	case r.CrawlID < 0 || r.MissingCrawlID < 0:
+	case r.CrawlID < 0 || r.MissingCrawlID < 0 || r.RunningCrawlID < 0:
 		return nil, fmt.Errorf("%w: crawl ids start at 1", ErrUsage)
 	case r.APIKey != "" && r.APIKey == r.InvalidKey:
 		return nil, fmt.Errorf("%w: the invalid key is the valid key", ErrUsage)
 	}
-	for _, a := range r.Allow {
-		if !strings.Contains(a, ":") {
-			return nil, fmt.Errorf("%w: allow %q: write CASE:CHECK", ErrUsage, a)
+	r.Generated = or(r.Generated, DefaultGenerated)
+	r.Concurrency = or(r.Concurrency, DefaultConcurrency)
+	for _, check := range r.FailOn {
+		if check != CheckCoherence && check != CheckDrift {
+			return nil, fmt.Errorf("%w: fail on %q: only %s and %s warn", ErrUsage, check, CheckCoherence, CheckDrift)
+		}
+	}
+	for _, p := range r.Allow {
+		r.allow = append(r.allow, Allowance{Pattern: p, Source: "Config.Allow"})
+	}
+	r.allow = append(r.allow, r.Allowances...)
+	for _, a := range r.allow {
+		if !strings.Contains(a.Pattern, ":") {
+			return nil, fmt.Errorf("%w: %s: write CASE:CHECK", ErrUsage, a)
 		}
 	}
 	return r, nil
+}
+
+// or returns v, or def when v is the zero value.
+func or[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// fails reports whether warnings of check fail the run.
+func (r *resolved) fails(check string) bool {
+	if r.Strict {
+		return true
+	}
+	for _, c := range r.FailOn {
+		if c == check {
+			return true
+		}
+	}
+	return false
 }
 
 // glob reports whether name matches pattern, where `*` matches any run of
@@ -149,23 +222,26 @@ func glob(pattern, name string) bool {
 	}
 }
 
-// ReadAllowList reads an allow-list file: one CASE:CHECK a line, # comments.
-func ReadAllowList(r io.Reader) ([]string, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for i, line := range strings.Split(string(data), "\n") {
-		line, _, _ = strings.Cut(line, "#")
+// ReadAllowList reads an allow-list file named name: one CASE:CHECK a line,
+// # comments. Each allowance remembers its line, for the report of those
+// never used.
+func ReadAllowList(r io.Reader, name string) ([]Allowance, error) {
+	var out []Allowance
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line, _, _ := strings.Cut(sc.Text(), "#")
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
+		source := fmt.Sprintf("%s:%d", name, n)
 		if !strings.Contains(line, ":") {
-			return nil, fmt.Errorf("%w: allow list line %d: write CASE:CHECK", ErrUsage, i+1)
+			return nil, fmt.Errorf("%w: %s: write CASE:CHECK", ErrUsage, source)
 		}
-		out = append(out, line)
+		out = append(out, Allowance{Pattern: line, Source: source})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return out, nil
 }

@@ -43,7 +43,7 @@ func bearer(t testing.TB) string {
 func TestPassesAgainstTheMockWithEveryCaseRun(t *testing.T) {
 	ts := httptest.NewServer(mock(t))
 	defer ts.Close()
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, APIKey: secretKey})
 	require.NoError(t, err)
 	for _, c := range rep.Cases {
 		assert.NotEqual(t, contract.Fail, c.Outcome, "%s: %v", c.Name, c.Failures)
@@ -57,7 +57,7 @@ func TestPassesAgainstTheMockWithEveryCaseRun(t *testing.T) {
 	assert.GreaterOrEqual(t, rep.Passed, 36)
 	assert.Contains(t, strings.Join(rep.Notes, " "), "--crawl-id 1003")
 
-	withToken, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL + "/api/v1", APIKey: secretKey, Bearer: bearer(t)})
+	withToken, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL + "/api/v1", PollInterval: time.Millisecond, APIKey: secretKey, Bearer: bearer(t)})
 	require.NoError(t, err)
 	assert.True(t, withToken.OK())
 	assert.Zero(t, withToken.Skipped, "with a token nothing is skipped")
@@ -65,13 +65,15 @@ func TestPassesAgainstTheMockWithEveryCaseRun(t *testing.T) {
 
 func TestEveryBrokenImplementationIsCaught(t *testing.T) {
 	correct := mock(t)
-	for _, impl := range broken.All(5 * time.Second) {
+	for i, impl := range broken.All(5 * time.Second) {
 		t.Run(impl.Name, func(t *testing.T) {
 			ts := httptest.NewServer(impl.Wrap(correct))
 			defer ts.Close()
+			// A progression of its own for each run: each counts its polls.
+			running := int64(71000 + 10*i)
 			cfg := contract.Config{
-				BaseURL: ts.URL, APIKey: secretKey, Cases: []string{impl.Case},
-				CrawlID: 1003, MissingCrawlID: 404,
+				BaseURL: ts.URL, APIKey: secretKey, Cases: []string{impl.Case}, PollInterval: time.Millisecond,
+				CrawlID: 1003, MissingCrawlID: 404, RunningCrawlID: running,
 				Timeout: 300 * time.Millisecond, MaxBody: 1 << 20,
 			}
 			rep, err := contract.Run(context.Background(), cfg)
@@ -80,14 +82,14 @@ func TestEveryBrokenImplementationIsCaught(t *testing.T) {
 			if impl.StrictOnly {
 				assert.True(t, rep.OK(), "a warning, not a failure, without --strict")
 				assert.True(t, hasFinding(rep, impl.Case, impl.Check, true), "warned by %s:%s", impl.Case, impl.Check)
-				cfg.Strict = true
+				cfg.Strict, cfg.RunningCrawlID = true, running+1
 				rep, err = contract.Run(context.Background(), cfg)
 				require.NoError(t, err)
 			}
 			assert.False(t, rep.OK(), "the run fails")
 			assert.True(t, hasFinding(rep, impl.Case, impl.Check, false), "caught by %s:%s, got %s", impl.Case, impl.Check, findings(rep))
 
-			cfg.Allow = []string{impl.Case + ":*"}
+			cfg.Allow, cfg.RunningCrawlID = []string{impl.Case + ":*"}, running+2
 			allowed, err := contract.Run(context.Background(), cfg)
 			require.NoError(t, err)
 			assert.True(t, allowed.OK(), "a known deviation can be allowed")
@@ -158,13 +160,13 @@ func TestHostileServersFailWithinTheTimeout(t *testing.T) {
 func TestTLS(t *testing.T) {
 	ts := httptest.NewTLSServer(mock(t))
 	defer ts.Close()
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1003, Cases: []string{"found/key-query"}})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, APIKey: secretKey, CrawlID: 1003, Cases: []string{"found/key-query"}})
 	require.NoError(t, err)
 	require.False(t, rep.OK())
 	assert.Equal(t, contract.CheckTransport, rep.Cases[0].Failures[0].Check)
 	assert.Contains(t, rep.Cases[0].Failures[0].Message, "certificate")
 
-	rep, err = contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1003, Insecure: true, Cases: []string{"found/*"}})
+	rep, err = contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, APIKey: secretKey, CrawlID: 1003, Insecure: true, Cases: []string{"found/*"}})
 	require.NoError(t, err)
 	assert.True(t, rep.OK(), findings(rep))
 }
@@ -182,19 +184,19 @@ func TestUsageAndUnreachable(t *testing.T) {
 	ln := httptest.NewServer(http.NotFoundHandler())
 	addr := ln.URL
 	ln.Close()
-	_, err := contract.Run(context.Background(), contract.Config{BaseURL: addr, APIKey: secretKey, Timeout: time.Second})
+	_, err := contract.Run(context.Background(), contract.Config{BaseURL: addr, PollInterval: time.Millisecond, APIKey: secretKey, Timeout: time.Second})
 	assert.ErrorIs(t, err, contract.ErrUnreachable)
 
 	ts := httptest.NewServer(mock(t))
 	defer ts.Close()
-	_, err = contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, Cases: []string{"nope/*"}})
+	_, err = contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, Cases: []string{"nope/*"}})
 	assert.ErrorIs(t, err, contract.ErrUsage)
 }
 
 func TestSkipsSayWhy(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) }))
 	defer ts.Close()
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, AllowSkips: true})
 	require.NoError(t, err)
 	reasons := map[string]string{}
 	for _, c := range rep.Cases {
@@ -220,7 +222,7 @@ func TestReportsNeverHoldTheSecrets(t *testing.T) {
 	ts := httptest.NewServer(echo)
 	defer ts.Close()
 	var progress bytes.Buffer
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, Bearer: token, CrawlID: 1, MissingCrawlID: 2, Progress: &progress})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, APIKey: secretKey, Bearer: token, CrawlID: 1, MissingCrawlID: 2, Progress: &progress})
 	require.NoError(t, err)
 	var text, js, junit bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
@@ -237,7 +239,7 @@ func TestReportsNeverHoldTheSecrets(t *testing.T) {
 func TestJUnitIsValidXMLWithOneTestcasePerCase(t *testing.T) {
 	ts := httptest.NewServer(broken.All(time.Second)[0].Wrap(mock(t)))
 	defer ts.Close()
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, APIKey: secretKey})
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, rep.WriteJUnit(&buf))
@@ -273,7 +275,7 @@ func TestJUnitIsValidXMLWithOneTestcasePerCase(t *testing.T) {
 func TestRateLimitsRequests(t *testing.T) {
 	ts := httptest.NewServer(mock(t))
 	defer ts.Close()
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, Rate: 20, Cases: []string{"id/*"}})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, PollInterval: time.Millisecond, APIKey: secretKey, Rate: 20, Cases: []string{"id/*"}})
 	require.NoError(t, err)
 	assert.True(t, rep.OK())
 	// 7 requests at 20/s take at least 6 intervals of 50 ms.
@@ -324,7 +326,9 @@ func TestRetriesCoverNetworkFailuresOnly(t *testing.T) {
 	ts.Config.SetKeepAlivesEnabled(false)
 	ts.Start()
 	defer ts.Close()
-	cfg := contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1003, MissingCrawlID: 404, Cases: []string{"found/key-query", "auth/none"}}
+	// One case at a time, and no catalog to ask: which request is dropped
+	// is then known.
+	cfg := contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1003, MissingCrawlID: 404, Cases: []string{"found/key-query", "auth/none"}, Concurrency: 1, RunningCrawlID: 71999}
 
 	rep, err := contract.Run(context.Background(), cfg)
 	require.NoError(t, err)

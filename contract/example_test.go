@@ -6,6 +6,7 @@ import (
 	"log"
 	"net/http/httptest"
 	"os"
+	"time"
 
 	"github.com/crawlkit/crawlkit/contract"
 	"github.com/crawlkit/crawlkit/mockserver"
@@ -22,7 +23,7 @@ func ExampleRun() {
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
 
-	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: "sk_test"})
+	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: "sk_test", PollInterval: 10 * time.Millisecond})
 	if err != nil {
 		log.Fatal(err) // a bad Config, or nothing listening
 	}
@@ -37,5 +38,5 @@ func ExampleRun() {
 	}
 	// Output:
 	// skipped found/bearer: no bearer token: give --bearer
-	// true 36 passed, 0 failed, 1 skipped
+	// true 37 passed, 0 failed, 1 skipped
 }

@@ -2,7 +2,6 @@ package contract
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
@@ -11,9 +10,10 @@ import (
 
 // Outcomes of a case.
 const (
-	Pass = "pass"
-	Fail = "fail"
-	Skip = "skip"
+	Pass   = "pass"
+	Fail   = "fail"
+	Skip   = "skip"
+	NotRun = "not-run"
 )
 
 // Check names, stable: reports and allow-lists use them.
@@ -30,21 +30,36 @@ const (
 	CheckCrawlID          = "crawl-id"
 	CheckNo5xx            = "no-5xx"
 	CheckCoherence        = "coherence"
+	CheckDrift            = "drift"
+	CheckProgress         = "progress"
 )
+
+// Checks lists every check name.
+var Checks = [...]string{CheckTransport, CheckStatusDocumented, CheckStatusExpected, CheckContentType, CheckJSON,
+	CheckSchema, CheckSuccessFlag, CheckErrorCode, CheckRequestID, CheckCrawlID, CheckNo5xx, CheckCoherence, CheckDrift, CheckProgress}
 
 // Finding is one thing wrong with an answer.
 type Finding struct {
 	Check   string `json:"check"`
 	Pointer string `json:"pointer,omitempty"`
 	Message string `json:"message"`
+	// Hint says what to do about it, when there is more to say.
+	Hint string `json:"hint,omitempty"`
+	// dedupe names what the finding is about beyond its pointer (a crawl),
+	// so that a run reports it once.
+	dedupe string
 }
 
 // String formats the finding on one line.
 func (f Finding) String() string {
+	s := fmt.Sprintf("[%s] %s", f.Check, f.Message)
 	if f.Pointer != "" {
-		return fmt.Sprintf("[%s] %s: %s", f.Check, f.Pointer, f.Message)
+		s = fmt.Sprintf("[%s] %s: %s", f.Check, f.Pointer, f.Message)
 	}
-	return fmt.Sprintf("[%s] %s", f.Check, f.Message)
+	if f.Hint != "" {
+		s += " (hint: " + f.Hint + ")"
+	}
+	return s
 }
 
 // CaseResult is what one case sent, got, and found wrong.
@@ -52,8 +67,8 @@ type CaseResult struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Outcome     string `json:"outcome"`
-	// SkipReason says why a case was skipped, in the command line's words;
-	// Missing says the same for any front end.
+	// SkipReason says why a case was skipped or not run, in the command
+	// line's words; Missing says what a skipped case needed, for any front end.
 	SkipReason  string   `json:"skip_reason,omitempty"`
 	Missing     *Missing `json:"missing,omitempty"`
 	Curl        string   `json:"curl,omitempty"`
@@ -69,23 +84,41 @@ type CaseResult struct {
 
 // Report is the outcome of a run.
 type Report struct {
-	BaseURL    string       `json:"base_url"`
-	Started    time.Time    `json:"started"`
-	DurationMS float64      `json:"duration_ms"`
-	Seed       uint64       `json:"seed"`
-	Notes      []string     `json:"notes,omitempty"`
-	Passed     int          `json:"passed"`
-	Failed     int          `json:"failed"`
-	Skipped    int          `json:"skipped"`
-	Cases      []CaseResult `json:"cases"`
+	BaseURL    string    `json:"base_url"`
+	Started    time.Time `json:"started"`
+	DurationMS float64   `json:"duration_ms"`
+	Seed       uint64    `json:"seed"`
+	Notes      []string  `json:"notes,omitempty"`
+	Passed     int       `json:"passed"`
+	// PassedAllowed counts the passes that rely on allowed deviations.
+	PassedAllowed int `json:"passed_with_allowed_deviations"`
+	Failed        int `json:"failed"`
+	Skipped       int `json:"skipped"`
+	NotRun        int `json:"not_run"`
+	// Stopped says why the run stopped before its last case, "" when it did not.
+	Stopped string `json:"stopped,omitempty"`
+	// UnusedAllowances allowed nothing in this run: stale, or mistyped.
+	UnusedAllowances []Allowance  `json:"unused_allowances,omitempty"`
+	Cases            []CaseResult `json:"cases"`
+	Coverage         *Coverage    `json:"coverage"`
 }
 
-// OK reports whether no case failed.
-func (r *Report) OK() bool { return r.Failed == 0 }
+// OK reports whether the run checked what it meant to and no case failed:
+// a run that stopped early is not OK.
+func (r *Report) OK() bool { return r.Failed == 0 && r.NotRun == 0 && r.Stopped == "" }
 
-// Summary is the closing line: "N passed, N failed, N skipped".
+// Summary is the closing line: "N passed, N failed, N skipped", with the
+// passes that rely on allowed deviations and the cases not run, if any.
 func (r *Report) Summary() string {
-	return fmt.Sprintf("%d passed, %d failed, %d skipped", r.Passed, r.Failed, r.Skipped)
+	passed := fmt.Sprintf("%d passed", r.Passed)
+	if r.PassedAllowed > 0 {
+		passed += fmt.Sprintf(" (%d with allowed deviations)", r.PassedAllowed)
+	}
+	s := fmt.Sprintf("%s, %d failed, %d skipped", passed, r.Failed, r.Skipped)
+	if r.NotRun > 0 {
+		s += fmt.Sprintf(", %d not run", r.NotRun)
+	}
+	return s
 }
 
 // progressLine is the one line a case prints as it ends.
@@ -93,6 +126,8 @@ func (c *CaseResult) progressLine() string {
 	switch c.Outcome {
 	case Skip:
 		return fmt.Sprintf("SKIP %s: %s", c.Name, c.SkipReason)
+	case NotRun:
+		return fmt.Sprintf("NOT RUN %s: %s", c.Name, c.SkipReason)
 	case Fail:
 		return fmt.Sprintf("FAIL %s: %d, %d failure(s) (%.0f ms)", c.Name, c.Status, len(c.Failures), c.DurationMS)
 	default:
@@ -101,7 +136,8 @@ func (c *CaseResult) progressLine() string {
 }
 
 // WriteText writes the report for people: every failed case with its curl
-// command, status, body excerpt and findings, the warnings, then the summary.
+// command, status, body excerpt and findings, the warnings, the allowances
+// never used, what the run covered, then the summary.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "crawlkit contract: %s\n", r.BaseURL)
@@ -130,6 +166,25 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  WARN    %s\n", f)
 		}
 	}
+	if r.NotRun > 0 {
+		var names []string
+		for _, c := range r.Cases {
+			if c.Outcome == NotRun {
+				names = append(names, c.Name)
+			}
+		}
+		fmt.Fprintf(&b, "\nNOT RUN %s\n", strings.Join(names, ", "))
+	}
+	for _, a := range r.UnusedAllowances {
+		fmt.Fprintf(&b, "\nunused allowance %s: it allowed nothing in this run\n", a)
+	}
+	if r.Coverage != nil {
+		b.WriteString("\n")
+		r.Coverage.writeText(&b)
+	}
+	if r.Stopped != "" {
+		fmt.Fprintf(&b, "\nstopped: %s\n", r.Stopped)
+	}
 	fmt.Fprintf(&b, "\n%s\n", r.Summary())
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -141,102 +196,4 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
-}
-
-type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Name    string       `xml:"name,attr"`
-	Tests   int          `xml:"tests,attr"`
-	Fails   int          `xml:"failures,attr"`
-	Skips   int          `xml:"skipped,attr"`
-	Time    string       `xml:"time,attr"`
-	Suites  []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Fails     int         `xml:"failures,attr"`
-	Errors    int         `xml:"errors,attr"`
-	Skips     int         `xml:"skipped,attr"`
-	Time      string      `xml:"time,attr"`
-	Timestamp string      `xml:"timestamp,attr"`
-	Cases     []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-	Body    string `xml:",chardata"`
-}
-
-func seconds(ms float64) string { return fmt.Sprintf("%.3f", ms/1000) }
-
-// WriteJUnit writes the report as JUnit XML, one testcase per case.
-func (r *Report) WriteJUnit(w io.Writer) error {
-	suite := junitSuite{
-		Name: "crawlkit contract", Tests: len(r.Cases), Fails: r.Failed, Skips: r.Skipped,
-		Time: seconds(r.DurationMS), Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
-	}
-	for _, c := range r.Cases {
-		jc := junitCase{Name: c.Name, Classname: "crawlkit.contract." + strings.SplitN(c.Name, "/", 2)[0], Time: seconds(c.DurationMS)}
-		var out strings.Builder
-		if c.Curl != "" {
-			fmt.Fprintf(&out, "request: %s\n", c.Curl)
-		}
-		if c.Status != 0 {
-			fmt.Fprintf(&out, "status: %d\nbody: %s\n", c.Status, c.BodyExcerpt)
-		}
-		for _, f := range c.Allowed {
-			fmt.Fprintf(&out, "allowed: %s\n", f)
-		}
-		for _, f := range c.Warnings {
-			fmt.Fprintf(&out, "warning: %s\n", f)
-		}
-		switch c.Outcome {
-		case Fail:
-			lines := make([]string, len(c.Failures))
-			for i, f := range c.Failures {
-				lines[i] = f.String()
-			}
-			jc.Failure = &junitMessage{Message: c.Failures[0].String(), Type: c.Failures[0].Check, Body: strings.Join(lines, "\n") + "\n\n" + out.String()}
-		case Skip:
-			jc.Skipped = &junitMessage{Message: c.SkipReason}
-		}
-		jc.SystemOut = xmlSafe(out.String())
-		if jc.Failure != nil {
-			jc.Failure.Body, jc.Failure.Message = xmlSafe(jc.Failure.Body), xmlSafe(jc.Failure.Message)
-		}
-		suite.Cases = append(suite.Cases, jc)
-	}
-	doc := junitSuites{Name: "crawlkit contract", Tests: suite.Tests, Fails: suite.Fails, Skips: suite.Skips, Time: suite.Time, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
-}
-
-// xmlSafe drops the characters XML 1.0 cannot hold at all.
-func xmlSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || r >= 0x10000 {
-			return r
-		}
-		return -1
-	}, s)
 }

@@ -3,20 +3,19 @@ package contract
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/crawlkit/crawlkit/internal/httpserver"
-	"github.com/crawlkit/crawlkit/internal/ruleset"
+	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
@@ -28,14 +27,34 @@ type runner struct {
 	cfg       *resolved
 	client    *http.Client
 	validator *validate.Validator
+	contract  *spec.Contract
+	shape     *shape
 	redact    *strings.Replacer
-	next      time.Time // when the rate allows the next request
+	// mu guards next, when the rate allows the next request.
+	mu   sync.Mutex
+	next time.Time
+}
+
+// outcome is one case's result with what the coverage counts of it.
+type outcome struct {
+	res     CaseResult
+	answers []answer
+	// timedOut is set when no answer came within the timeout.
+	timedOut bool
+}
+
+// answer is one answer a case got.
+type answer struct {
+	status int
+	code   string
 }
 
 // Run sends every selected case to the implementation at cfg.BaseURL and
-// reports what each found. The error is for a run that could not start:
-// a bad Config (ErrUsage) or nothing listening there (ErrUnreachable);
-// a run whose cases fail returns a Report that is not OK, and no error.
+// reports what each found. The error is for a run that could not start: a
+// bad Config (ErrUsage), nothing listening there (ErrUnreachable), or too
+// much to skip (a *SkipError); a run whose cases fail, or that stopped
+// because the server stopped answering, returns a Report that is not OK,
+// and no error.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	r, err := cfg.resolve()
 	if err != nil {
@@ -45,40 +64,204 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &runner{cfg: r, client: r.httpClient(), validator: v, redact: redactor(r.APIKey, r.Bearer)}
+	run := &runner{cfg: r, client: r.httpClient(), validator: v, contract: v.Contract(), shape: newShape(), redact: redactor(r.APIKey, r.Bearer)}
+	for _, status := range run.contract.Statuses {
+		run.shape.document(responseSchema(run.contract.Operation, status), "", 0)
+	}
 	if err := run.reachable(ctx); err != nil {
 		return nil, err
 	}
 	run.discover(ctx)
-	all := cases(r)
-	selected, err := selectCases(all, r.Cases)
+	selected, err := selectCases(cases(r), r.Cases)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{BaseURL: run.redact.Replace(r.BaseURL), Started: time.Now(), Seed: r.Seed, Notes: r.notes, Cases: []CaseResult{}}
-	for i := range selected {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		res := run.runCase(ctx, &selected[i])
-		switch res.Outcome {
-		case Pass:
-			rep.Passed++
-		case Fail:
-			rep.Failed++
-		case Skip:
-			rep.Skipped++
-		}
-		if r.Progress != nil {
-			fmt.Fprintln(r.Progress, res.progressLine())
-		}
-		rep.Cases = append(rep.Cases, res)
+	if err := checkAllowances(r.allow, selected); err != nil {
+		return nil, err
 	}
+	if err := gate(r, selected); err != nil {
+		return nil, err
+	}
+	rep := &Report{BaseURL: run.redact.Replace(r.BaseURL), Started: time.Now(), Seed: r.Seed, Notes: r.notes, Cases: []CaseResult{}}
+	outcomes, stopped, err := run.runAll(ctx, selected)
+	if err != nil {
+		return nil, err
+	}
+	rep.Stopped = stopped
+	run.finish(rep, selected, outcomes)
 	rep.DurationMS = ms(time.Since(rep.Started))
 	return rep, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// runAll runs the cases, Concurrency at a time, and keeps their order. It
+// stops when MaxTimeouts requests in a row go unanswered, or when the
+// deadline passes: the cases left are not run, and stopped says why.
+func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, string, error) {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	if d := run.cfg.Deadline; d > 0 {
+		var stop context.CancelFunc
+		ctx, stop = context.WithTimeout(ctx, d)
+		defer stop()
+	}
+	outcomes := make([]outcome, len(selected))
+	done := make([]bool, len(selected))
+	var (
+		mu       sync.Mutex
+		inARow   int
+		stopped  string
+		wg       sync.WaitGroup
+		sem      = make(chan struct{}, run.cfg.Concurrency)
+		progress = run.cfg.Progress
+	)
+	stop := func(why string) {
+		if stopped == "" {
+			stopped = why
+			cancel()
+		}
+	}
+	for i := range selected {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			o := run.runCase(ctx, &selected[i])
+			mu.Lock()
+			defer mu.Unlock()
+			if ctx.Err() != nil && o.res.Outcome == Fail && len(o.answers) == 0 {
+				return // cut short by the stop: not run, below
+			}
+			switch {
+			case o.timedOut:
+				inARow++
+				if inARow >= MaxTimeouts {
+					stop(fmt.Sprintf("the server at %s is not answering: %d requests in a row got no answer within --timeout (%s)",
+						run.redact.Replace(run.cfg.BaseURL), inARow, run.cfg.Timeout))
+				}
+			case len(o.answers) > 0:
+				inARow = 0
+			}
+			outcomes[i], done[i] = o, true
+			if progress != nil {
+				fmt.Fprintln(progress, o.res.progressLine())
+			}
+		}()
+	}
+	wg.Wait()
+	if err := parent.Err(); err != nil {
+		return nil, "", err
+	}
+	if stopped == "" && ctx.Err() != nil {
+		stopped = fmt.Sprintf("the --deadline of %s passed", run.cfg.Deadline)
+	}
+	for i := range selected {
+		if !done[i] {
+			k := &selected[i]
+			outcomes[i].res = CaseResult{Name: k.name, Description: k.description, Outcome: NotRun, SkipReason: stopped,
+				Curl: run.redact.Replace(k.curl(run.cfg))}
+			if progress != nil {
+				fmt.Fprintln(progress, outcomes[i].res.progressLine())
+			}
+		}
+	}
+	return outcomes, stopped, nil
+}
+
+// finish fills the report from the outcomes: each warning once a run, the
+// allowances, the counts and the coverage.
+func (run *runner) finish(rep *Report, selected []kase, outcomes []outcome) {
+	cov := newCoverage(run.contract.Statuses)
+	seen := map[string]int{}
+	type at struct{ kase, warning int }
+	first := map[string]at{}
+	used := make([]bool, len(run.cfg.allow))
+	for i := range outcomes {
+		o := &outcomes[i]
+		res := &o.res
+		for _, a := range o.answers {
+			cov.answered(a.status, run.validator.Documented(a.status), a.code)
+		}
+		if len(o.answers) > 0 {
+			cov.Auth[selected[i].auth]++
+		}
+		// A warning a run has seen already is counted, not repeated.
+		var warnings []Finding
+		for _, w := range res.Warnings {
+			key := w.Check + "\x00" + w.dedupe + "\x00" + w.Pointer + "\x00" + w.Message
+			seen[key]++
+			if seen[key] > 1 {
+				continue
+			}
+			warnings = append(warnings, w)
+		}
+		res.Warnings = nil
+		for _, w := range warnings {
+			if run.cfg.fails(w.Check) {
+				res.Failures = append(res.Failures, w)
+				continue
+			}
+			res.Warnings = append(res.Warnings, w)
+			first[w.Check+"\x00"+w.dedupe+"\x00"+w.Pointer+"\x00"+w.Message] = at{i, len(res.Warnings) - 1}
+		}
+		// Failures an allowance matches are allowed, not failed.
+		var failures []Finding
+		for _, f := range res.Failures {
+			if j := run.allowance(res.Name, f.Check); j >= 0 {
+				used[j] = true
+				res.Allowed = append(res.Allowed, f)
+				continue
+			}
+			failures = append(failures, f)
+		}
+		res.Failures = failures
+		if res.Outcome == Fail || res.Outcome == Pass {
+			res.Outcome = Pass
+			if len(res.Failures) > 0 {
+				res.Outcome = Fail
+			}
+		}
+		switch res.Outcome {
+		case Pass:
+			rep.Passed++
+			if len(res.Allowed) > 0 {
+				rep.PassedAllowed++
+			}
+		case Fail:
+			rep.Failed++
+		case Skip:
+			rep.Skipped++
+		case NotRun:
+			rep.NotRun++
+		}
+	}
+	for key, where := range first {
+		if n := seen[key]; n > 1 {
+			outcomes[where.kase].res.Warnings[where.warning].Message += fmt.Sprintf(" (seen in %d answers)", n)
+		}
+	}
+	for j, a := range run.cfg.allow {
+		if !used[j] {
+			rep.UnusedAllowances = append(rep.UnusedAllowances, a)
+		}
+	}
+	for i := range outcomes {
+		rep.Cases = append(rep.Cases, outcomes[i].res)
+	}
+	for ptr, values := range run.shape.enums {
+		cov.Enums[ptr] = values
+	}
+	cov.NeverSeen = run.shape.neverSeen()
+	rep.Coverage = cov
+}
 
 func selectCases(all []kase, patterns []string) ([]kase, error) {
 	if len(patterns) == 0 {
@@ -101,6 +284,41 @@ func selectCases(all []kase, patterns []string) ([]kase, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkAllowances refuses an allowance that can allow nothing in this run:
+// its case pattern matches no case run, or its check pattern no check.
+func checkAllowances(allow []Allowance, selected []kase) error {
+	for _, a := range allow {
+		casePattern, checkPattern, _ := strings.Cut(a.Pattern, ":")
+		matches := false
+		for _, k := range selected {
+			matches = matches || glob(casePattern, k.name)
+		}
+		if !matches {
+			return fmt.Errorf("%w: allowance %s matches no case of this run", ErrUsage, a)
+		}
+		matches = false
+		for _, c := range Checks {
+			matches = matches || glob(checkPattern, c)
+		}
+		if !matches {
+			return fmt.Errorf("%w: allowance %s matches no check (%s)", ErrUsage, a, strings.Join(Checks[:], ", "))
+		}
+	}
+	return nil
+}
+
+// allowance returns the index of the first allowance that excuses check on
+// caseName, or -1.
+func (run *runner) allowance(caseName, check string) int {
+	for i, a := range run.cfg.allow {
+		c, ch, _ := strings.Cut(a.Pattern, ":")
+		if glob(c, caseName) && glob(ch, check) {
+			return i
+		}
+	}
+	return -1
 }
 
 // redactor replaces the secrets, as written and as URL-encoded, by the
@@ -132,6 +350,7 @@ func (r *resolved) httpClient() *http.Client {
 			TLSHandshakeTimeout:    r.Timeout,
 			ResponseHeaderTimeout:  r.Timeout,
 			MaxResponseHeaderBytes: 1 << 20,
+			MaxIdleConnsPerHost:    r.Concurrency,
 			DisableCompression:     true,
 		},
 		// An API answer is never a redirect: check the 3xx itself.
@@ -155,121 +374,79 @@ func (run *runner) reachable(ctx context.Context) error {
 	return conn.Close()
 }
 
-// discover asks a crawlkit mock's catalog for a crawl that exists and one
-// that does not, when the configuration names neither.
-func (run *runner) discover(ctx context.Context) {
-	r := run.cfg
-	if r.CrawlID != 0 && r.MissingCrawlID != 0 {
-		return
-	}
-	u := *r.endpoint
-	u.Path, u.RawQuery = httpserver.AdminPrefix+"catalog", ""
-	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return
-	}
-	resp, err := run.client.Do(req)
-	if err != nil {
-		return
-	}
-	defer resp.Body.Close()
-	var catalog struct {
-		Entries []struct{ Name, IDs string }
-	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&catalog) != nil {
-		return
-	}
-	ids := map[string]int64{}
-	for _, e := range catalog.Entries {
-		first, _, _ := strings.Cut(e.IDs, ",")
-		first, _, _ = strings.Cut(first, "-")
-		if id, err := strconv.ParseInt(strings.TrimSpace(first), 10, 64); err == nil {
-			ids[e.Name] = id
-		}
-	}
-	var found []string
-	if id, ok := ids[ruleset.CatalogFinished]; ok && r.CrawlID == 0 {
-		r.CrawlID = id
-		found = append(found, "--crawl-id "+strconv.FormatInt(id, 10))
-	}
-	if id, ok := ids[ruleset.CatalogNotFound]; ok && r.MissingCrawlID == 0 {
-		r.MissingCrawlID = id
-		found = append(found, "--missing-crawl-id "+strconv.FormatInt(id, 10))
-	}
-	if len(found) > 0 {
-		r.notes = append(r.notes, "a crawlkit mock: took "+strings.Join(found, " and ")+" from its catalog")
-	}
-}
-
 // wait holds the run to the rate.
 func (run *runner) wait(ctx context.Context) error {
 	if run.cfg.Rate <= 0 {
 		return nil
 	}
+	run.mu.Lock()
 	now := time.Now()
+	at := now
 	if run.next.After(now) {
-		t := time.NewTimer(run.next.Sub(now))
+		at = run.next
+	}
+	run.next = at.Add(time.Duration(float64(time.Second) / run.cfg.Rate))
+	run.mu.Unlock()
+	if at.After(now) {
+		t := time.NewTimer(at.Sub(now))
 		defer t.Stop()
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
 		}
-		now = run.next
 	}
-	run.next = now.Add(time.Duration(float64(time.Second) / run.cfg.Rate))
 	return nil
 }
 
-func (run *runner) runCase(ctx context.Context, k *kase) CaseResult {
+// runCase runs one case: a skip, one request, or the polls of a running crawl.
+func (run *runner) runCase(ctx context.Context, k *kase) outcome {
 	res := CaseResult{Name: k.name, Description: k.description, Curl: run.redact.Replace(k.curl(run.cfg))}
 	if k.skip != nil {
 		res.Outcome, res.Missing, res.SkipReason = Skip, k.skip, k.skip.Reason(Setting.Flag)
-		return res
+		return outcome{res: res}
+	}
+	if k.polls {
+		return run.poll(ctx, k, res)
 	}
 	start := time.Now()
-	resp, body, err := run.send(ctx, k)
+	o, _ := run.exchange(ctx, k, &res, "")
 	res.DurationMS = ms(time.Since(start))
-	var failures, warnings []Finding
-	if err != nil {
-		failures = []Finding{{Check: CheckTransport, Message: run.redact.Replace(transportMessage(err, run.cfg))}}
-		if resp != nil {
-			res.Status = resp.StatusCode
-		}
-	} else {
-		res.Status = resp.StatusCode
-		res.BodyExcerpt = run.redact.Replace(excerpt(body))
-		failures, warnings = run.check(ctx, k, resp, body)
-	}
-	for _, f := range failures {
-		f.Message = run.redact.Replace(f.Message)
-		if run.allowed(k.name, f.Check) {
-			res.Allowed = append(res.Allowed, f)
-		} else {
-			res.Failures = append(res.Failures, f)
-		}
-	}
-	for _, w := range warnings {
-		w.Message = run.redact.Replace(w.Message)
-		res.Warnings = append(res.Warnings, w)
-	}
 	res.Outcome = Pass
 	if len(res.Failures) > 0 {
 		res.Outcome = Fail
 	}
-	return res
+	o.res = res
+	return o
 }
 
-func (run *runner) allowed(caseName, check string) bool {
-	for _, a := range run.cfg.Allow {
-		c, ch, _ := strings.Cut(a, ":")
-		if glob(c, caseName) && glob(ch, check) {
-			return true
+// exchange sends the case's request once and adds what its answer breaks
+// to res, each message starting with prefix. It returns the answer's crawl,
+// if it has one.
+func (run *runner) exchange(ctx context.Context, k *kase, res *CaseResult, prefix string) (outcome, *crawl.Crawl) {
+	resp, body, err := run.send(ctx, k)
+	var o outcome
+	if err != nil {
+		res.Failures = append(res.Failures, Finding{Check: CheckTransport, Message: prefix + run.redact.Replace(transportMessage(err, run.cfg))})
+		if resp != nil {
+			res.Status = resp.StatusCode
 		}
+		o.timedOut = isTimeout(err) && ctx.Err() == nil
+		return o, nil
 	}
-	return false
+	res.Status = resp.StatusCode
+	res.BodyExcerpt = run.redact.Replace(excerpt(body))
+	v := run.check(ctx, k, resp, body)
+	for _, f := range v.failures {
+		f.Message = prefix + run.redact.Replace(f.Message)
+		res.Failures = append(res.Failures, f)
+	}
+	for _, w := range v.warnings {
+		w.Message = run.redact.Replace(w.Message)
+		res.Warnings = append(res.Warnings, w)
+	}
+	o.answers = []answer{{status: resp.StatusCode, code: v.code}}
+	return o, v.crawl
 }
 
 // send sends the case's request, retrying network failures, and reads the
@@ -314,19 +491,20 @@ func (run *runner) do(req *http.Request) (*http.Response, []byte, error) {
 // retryable reports a network failure worth another try: not a timeout, not
 // an answer that was read.
 func retryable(err error) bool {
+	return !isTimeout(err) && !errors.Is(err, context.Canceled)
+}
+
+// isTimeout reports a request that got no complete answer in time.
+func isTimeout(err error) bool {
 	var netErr net.Error
-	if errors.As(err, &netErr) && netErr.Timeout() {
-		return false
-	}
-	return !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled)
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
 }
 
 func transportMessage(err error, r *resolved) string {
-	var netErr net.Error
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		return fmt.Sprintf("the body is larger than --max-body (%d bytes); reading stopped there", r.MaxBody)
-	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout()):
+	case isTimeout(err):
 		return fmt.Sprintf("no complete answer within --timeout (%s)", r.Timeout)
 	default:
 		return "no answer: " + err.Error()

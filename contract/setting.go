@@ -11,6 +11,7 @@ const (
 	SettingBearer         Setting = "Bearer"
 	SettingCrawlID        Setting = "CrawlID"
 	SettingMissingCrawlID Setting = "MissingCrawlID"
+	SettingRunningCrawlID Setting = "RunningCrawlID"
 )
 
 // Flag is the crawlkit contract flag that sets s.
@@ -24,6 +25,8 @@ func (s Setting) Flag() string {
 		return "--crawl-id"
 	case SettingMissingCrawlID:
 		return "--missing-crawl-id"
+	case SettingRunningCrawlID:
+		return "--running-crawl-id"
 	}
 	return string(s)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -13,12 +14,13 @@ import (
 )
 
 type contractOptions struct {
-	cfg       contract.Config
-	maxBody   string
-	allowFile string
-	junit     string
-	json      string
-	cases     []string
+	cfg        contract.Config
+	maxBody    string
+	allow      []string
+	allowFiles []string
+	junit      string
+	json       string
+	cases      []string
 }
 
 func newContractCmd() *cobra.Command {
@@ -31,8 +33,12 @@ real requests, every answer is checked, and each failure is reported with a curl
 command that reproduces it. The key and token are read from CRAWLKIT_API_KEY and
 CRAWLKIT_BEARER (better than flags, which process lists show) and never printed.
 
-Exit codes: 0 every case passed, 1 a contract violation, 2 bad usage or an
-unreachable server.`,
+A run is never green by accident: without credentials, or with more than 3 cases
+skipped, it does not start (--allow-skips runs it anyway); when 3 requests in a row
+get no answer within --timeout it stops, the cases left reported as not run.
+
+Exit codes: 0 every case passed, 1 a contract violation, 2 bad usage, an
+unreachable or unanswering server, a run that would skip too much, or --deadline.`,
 		Example: `  CRAWLKIT_API_KEY=sk_live_... crawlkit contract --base-url https://api.screenshotcenter.com/api/v1 --crawl-id 12345 --missing-crawl-id 1 --junit contract.xml`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := bindEnv(cmd); err != nil {
@@ -49,17 +55,24 @@ unreachable server.`,
 	_ = f.SetAnnotation("bearer", envAnnotation, []string{"CRAWLKIT_BEARER"})
 	f.Int64Var(&o.cfg.CrawlID, "crawl-id", 0, "a crawl that exists for the key (a crawlkit mock's catalog gives one)")
 	f.Int64Var(&o.cfg.MissingCrawlID, "missing-crawl-id", 0, "a crawl that does not exist")
+	f.Int64Var(&o.cfg.RunningCrawlID, "running-crawl-id", 0, "a crawl still running, polled until it ends (a crawlkit mock's catalog gives one)")
+	f.DurationVar(&o.cfg.PollInterval, "poll-interval", contract.DefaultPollInterval, "time between polls of the running crawl, as the SDKs' waitFor")
+	f.DurationVar(&o.cfg.PollTimeout, "poll-timeout", contract.DefaultPollTimeout, "how long the running crawl may run before the case fails")
 	f.StringVar(&o.cfg.InvalidKey, "invalid-key", contract.DefaultInvalidKey, "a key the server refuses")
 	f.DurationVar(&o.cfg.Timeout, "timeout", contract.DefaultTimeout, "per request, body included")
+	f.DurationVar(&o.cfg.Deadline, "deadline", 0, "the whole run at most (0: none); the cases left are reported as not run")
+	f.IntVar(&o.cfg.Concurrency, "concurrency", contract.DefaultConcurrency, "cases run at once; the report keeps their order")
 	f.StringVar(&o.maxBody, "max-body", "32MiB", "largest response body read (bytes, or with KiB, MiB, GiB)")
 	f.IntVar(&o.cfg.Retries, "retries", 0, "retries of a request that failed at the network level")
 	f.Float64Var(&o.cfg.Rate, "rate", 0, "requests per second at most (0: no limit)")
 	f.StringSliceVar(&o.cases, "cases", nil, "run only these cases (patterns, * matches anything; comma-separated or repeated)")
-	f.StringArrayVar(&o.cfg.Allow, "allow", nil, "allow a known deviation, CASE:CHECK (patterns; repeatable)")
-	f.StringVar(&o.allowFile, "allow-file", "", "file of CASE:CHECK lines to allow, # comments")
+	f.StringArrayVar(&o.allow, "allow", nil, "allow a known deviation, CASE:CHECK (patterns; repeatable)")
+	f.StringArrayVar(&o.allowFiles, "allow-file", nil, "file of CASE:CHECK lines to allow, # comments (repeatable)")
+	f.BoolVar(&o.cfg.AllowSkips, "allow-skips", false, "run even without credentials, or with more than 3 cases skipped")
+	f.StringSliceVar(&o.cfg.FailOn, "fail-on", nil, "warnings that fail the run: coherence, drift (comma-separated)")
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report here")
-	f.StringVar(&o.json, "json", "", "write a JSON report here")
-	f.BoolVar(&o.cfg.Strict, "strict", false, "coherence warnings fail the run")
+	f.StringVar(&o.json, "json", "", "write a JSON report here; - for stdout (the text report goes to stderr)")
+	f.BoolVar(&o.cfg.Strict, "strict", false, "every warning (coherence, drift) fails the run")
 	f.BoolVar(&o.cfg.Insecure, "insecure", false, "accept any TLS certificate (self-signed staging)")
 	f.IntVar(&o.cfg.Generated, "generated", contract.DefaultGenerated, "how many generated requests to send")
 	f.Uint64Var(&o.cfg.Seed, "seed", 1, "seed of the generated requests")
@@ -76,47 +89,62 @@ func runContract(cmd *cobra.Command, o *contractOptions) error {
 	}
 	o.cfg.MaxBody = maxBody
 	o.cfg.Cases = o.cases
-	if o.allowFile != "" {
-		f, err := os.Open(o.allowFile)
+	for _, p := range o.allow {
+		o.cfg.Allowances = append(o.cfg.Allowances, contract.Allowance{Pattern: p, Source: "--allow"})
+	}
+	for _, path := range o.allowFiles {
+		more, err := readAllowFile(path)
 		if err != nil {
-			return usageError{fmt.Errorf("--allow-file: %w", err)}
+			return usageError{err}
 		}
-		more, err := contract.ReadAllowList(f)
-		f.Close()
-		if err != nil {
-			return usageError{fmt.Errorf("--allow-file %s: %w", o.allowFile, err)}
-		}
-		o.cfg.Allow = append(o.cfg.Allow, more...)
+		o.cfg.Allowances = append(o.cfg.Allowances, more...)
 	}
 	o.cfg.Progress = cmd.ErrOrStderr()
 	rep, err := contract.Run(cmd.Context(), o.cfg)
+	var skip *contract.SkipError
 	switch {
-	case errors.Is(err, contract.ErrUsage), errors.Is(err, contract.ErrUnreachable):
+	case errors.Is(err, contract.ErrUsage), errors.Is(err, contract.ErrUnreachable), errors.As(err, &skip):
 		return codedError{exitUsage, err}
 	case err != nil:
 		return err
 	}
-	if err := rep.WriteText(cmd.OutOrStdout()); err != nil {
+	text := cmd.OutOrStdout()
+	if o.json == "-" {
+		text = cmd.ErrOrStderr()
+		if err := rep.WriteJSON(cmd.OutOrStdout()); err != nil {
+			return err
+		}
+	}
+	if err := rep.WriteText(text); err != nil {
 		return err
 	}
-	for path, write := range map[string]func(*os.File) error{
-		o.junit: func(f *os.File) error { return rep.WriteJUnit(f) },
-		o.json:  func(f *os.File) error { return rep.WriteJSON(f) },
-	} {
-		if path == "" {
+	for path, write := range map[string]func(io.Writer) error{o.junit: rep.WriteJUnit, o.json: rep.WriteJSON} {
+		if path == "" || path == "-" {
 			continue
 		}
 		if err := writeFile(path, write); err != nil {
 			return codedError{exitUsage, err}
 		}
 	}
-	if !rep.OK() {
+	switch {
+	case rep.Stopped != "":
+		return codedError{exitUsage, fmt.Errorf("%s; %s", rep.Stopped, rep.Summary())}
+	case !rep.OK():
 		return codedError{exitFailure, fmt.Errorf("the contract is broken: %s", rep.Summary())}
 	}
 	return nil
 }
 
-func writeFile(path string, write func(*os.File) error) error {
+func readAllowFile(path string) ([]contract.Allowance, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--allow-file: %w", err)
+	}
+	defer f.Close()
+	return contract.ReadAllowList(f, path)
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write report: %w", err)

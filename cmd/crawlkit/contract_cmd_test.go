@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
@@ -26,7 +27,7 @@ func TestContractAgainstTheMock(t *testing.T) {
 	t.Setenv("CRAWLKIT_API_KEY", cliSecret)
 	dir := t.TempDir()
 	junit, js := filepath.Join(dir, "c.xml"), filepath.Join(dir, "c.json")
-	out, errOut, code := runCLI(t, "contract", "--base-url", base, "--junit", junit, "--json", js)
+	out, errOut, code := runCLI(t, "contract", "--base-url", base, "--junit", junit, "--json", js, "--poll-interval", "10ms", "--strict")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "passed, 0 failed, 1 skipped")
 	assert.Contains(t, errOut, "PASS found/key-query")
@@ -90,6 +91,65 @@ func TestContractExitCodes(t *testing.T) {
 		assert.Equal(t, 2, code, args)
 		assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
 	}
+}
+
+// TestContractIsNeverGreenByAccident: the exits a CI job relies on, each
+// with one line on stderr.
+func TestContractIsNeverGreenByAccident(t *testing.T) {
+	srv, err := mockserver.New(context.Background(), mockserver.Config{Fixtures: crawlkit.Fixtures(), Catalog: true})
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	t.Setenv("CRAWLKIT_API_KEY", "")
+
+	out, errOut, code := runCLI(t, "contract", "--base-url", ts.URL)
+	assert.Equal(t, 2, code, "no credentials: the secret is missing, as in a fork's pull request")
+	assert.Empty(t, out)
+	assert.Equal(t, 1, strings.Count(errOut, "\n"), errOut)
+	assert.Contains(t, errOut, "crawlkit: no credentials: ")
+	assert.Contains(t, errOut, "--allow-skips runs anyway")
+
+	_, errOut, code = runCLI(t, "contract", "--base-url", ts.URL, "--allow-skips", "--poll-interval", "10ms")
+	assert.Equal(t, 0, code, "intended: %s", errOut)
+
+	var hang broken.Implementation
+	for _, impl := range broken.All(time.Minute) {
+		if impl.Name == "hang" {
+			hang = impl
+		}
+	}
+	hanging := httptest.NewServer(hang.Wrap(srv))
+	defer hanging.Close()
+	out, errOut, code = runCLI(t, "contract", "--base-url", hanging.URL, "--key", cliSecret, "--timeout", "200ms",
+		"--crawl-id", "1003", "--missing-crawl-id", "404")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, out, "NOT RUN ")
+	assert.Contains(t, errOut, "is not answering: 3 requests in a row got no answer within --timeout (200ms)")
+
+	_, errOut, code = runCLI(t, "contract", "--base-url", ts.URL+"/api/v1/crawl/info", "--key", cliSecret)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "give the API base")
+}
+
+// TestContractJSONToStdout: --json - leaves stdout to the JSON report and
+// the text report goes to stderr; an allow-file line that allowed nothing
+// is reported with its line.
+func TestContractJSONToStdout(t *testing.T) {
+	base := serveInProcess(t)
+	allowList := filepath.Join(t.TempDir(), "allow.txt")
+	require.NoError(t, os.WriteFile(allowList, []byte("# fixed long ago\nauth/none:status-expected\n"), 0o600))
+	out, errOut, code := runCLI(t, "contract", "--base-url", base, "--key", cliSecret, "--json", "-", "--poll-interval", "10ms", "--allow-file", allowList)
+	require.Equal(t, 0, code, errOut)
+	var rep struct {
+		Passed   int
+		Coverage struct{ Statuses map[string]int }
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	assert.Positive(t, rep.Passed)
+	assert.Contains(t, rep.Coverage.Statuses, "500")
+	assert.Contains(t, errOut, "passed, 0 failed")
+	assert.Contains(t, errOut, "unused allowance "+allowList+":2: auth/none:status-expected")
+	assert.NotContains(t, out+errOut, cliSecret)
 }
 
 func TestParseSize(t *testing.T) {

@@ -4,6 +4,7 @@
 package contracttest
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -15,13 +16,23 @@ import (
 // the curl command that reproduces it, or skipped with the Config field it
 // needs; with another testing.TB, each failure is an error of t. Failures
 // point at the line that called Test. A run that cannot start (a bad
-// Config, nothing listening) fails t at once. It returns the report.
+// Config, nothing listening, too much to skip) fails t at once, and one
+// that stopped early (the server stopped answering) fails it too. It
+// returns the report.
 func Test(t testing.TB, cfg contract.Config) *contract.Report {
 	t.Helper()
 	rep, err := contract.Run(t.Context(), cfg)
-	if err != nil {
+	var skip *contract.SkipError
+	switch {
+	case errors.As(err, &skip):
+		t.Fatalf("crawlkit contract: %s", skip.Reason(contract.Setting.Field, "Config.AllowSkips"))
+		return nil
+	case err != nil:
 		t.Fatalf("crawlkit contract: %v", err)
 		return nil
+	}
+	if rep.Stopped != "" {
+		t.Errorf("crawlkit contract stopped: %s; %s", rep.Stopped, rep.Summary())
 	}
 	runner, subtests := t.(interface {
 		Run(name string, f func(t *testing.T)) bool
@@ -42,6 +53,10 @@ func Test(t testing.TB, cfg contract.Config) *contract.Report {
 // report tells t what one case found.
 func report(t testing.TB, c *contract.CaseResult) {
 	t.Helper()
+	if c.Outcome == contract.NotRun {
+		t.Errorf("%s: not run: %s", c.Name, c.SkipReason)
+		return
+	}
 	if c.Outcome == contract.Skip {
 		reason := c.SkipReason
 		if c.Missing != nil {

@@ -37,7 +37,7 @@ func TestMockPassesAsSubtests(t *testing.T) {
 	ts := mock(t)
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"exp": time.Now().Add(time.Hour).Unix()}).SignedString([]byte("x"))
 	require.NoError(t, err)
-	rep := contracttest.Test(t, contract.Config{BaseURL: ts.URL, APIKey: "sk_test", Bearer: tok})
+	rep := contracttest.Test(t, contract.Config{BaseURL: ts.URL, APIKey: "sk_test", Bearer: tok, PollInterval: time.Millisecond})
 	require.NotNil(t, rep)
 	assert.True(t, rep.OK())
 	assert.Zero(t, rep.Skipped)
@@ -90,10 +90,18 @@ func TestChildBrokenServer(t *testing.T) {
 	contracttest.Test(t, contract.Config{BaseURL: ts.URL, APIKey: "sk_test", Cases: []string{"found/key-query"}}) // the caller's line
 }
 
+// TestSkipsNameTheConfigField: a run without credentials fails at once,
+// saying which fields to set; with AllowSkips, each skipped case says so.
 func TestSkipsNameTheConfigField(t *testing.T) {
 	out := runChild(t, "TestChildNoCredentials")
-	assert.Contains(t, out, "no bearer token: give Config.Bearer")
+	assert.Contains(t, out, "--- FAIL: TestChildNoCredentials")
 	assert.Contains(t, out, "no credentials: give Config.APIKey or Config.Bearer")
+	assert.Contains(t, out, "(Config.AllowSkips runs anyway)")
+	assert.NotContains(t, out, "--key")
+
+	out = runChild(t, "TestChildNoCredentialsAllowed")
+	assert.Contains(t, out, "no bearer token: give Config.Bearer")
+	assert.Contains(t, out, "--- SKIP: TestChildNoCredentialsAllowed/id/zero")
 	assert.NotContains(t, out, "--key")
 }
 
@@ -103,4 +111,12 @@ func TestChildNoCredentials(t *testing.T) {
 	}
 	ts := mock(t)
 	contracttest.Test(t, contract.Config{BaseURL: ts.URL})
+}
+
+func TestChildNoCredentialsAllowed(t *testing.T) {
+	if os.Getenv(childEnv) == "" {
+		t.Skip("run by TestSkipsNameTheConfigField")
+	}
+	ts := mock(t)
+	contracttest.Test(t, contract.Config{BaseURL: ts.URL, AllowSkips: true, PollInterval: time.Millisecond})
 }

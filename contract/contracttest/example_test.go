@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"testing/fstest"
 
 	"github.com/crawlkit/crawlkit/contract"
 	"github.com/crawlkit/crawlkit/contract/contracttest"
@@ -14,9 +15,12 @@ import (
 )
 
 // newService stands for the Go implementation of GET /crawl/info under
-// test; here it is crawlkit's own mock.
+// test; here it is crawlkit's own mock, told that crawl 404 does not exist.
 func newService() http.Handler {
-	srv, err := mockserver.New(context.Background(), mockserver.Config{Catalog: true})
+	gone := "scenarios:\n  - {name: gone, match: {id: 404}, respond: {status: 404}}\n"
+	srv, err := mockserver.New(context.Background(), mockserver.Config{
+		Fixtures: fstest.MapFS{"scenarios.yaml": {Data: []byte(gone)}},
+	})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -47,9 +51,10 @@ func (p printer) Fatalf(format string, args ...any) { p.Errorf(format, args...) 
 func ExampleTest() {
 	ts := httptest.NewServer(newService())
 	defer ts.Close()
-	rep := contracttest.Test(printer{}, contract.Config{BaseURL: ts.URL, APIKey: "sk_test"})
+	rep := contracttest.Test(printer{}, contract.Config{BaseURL: ts.URL, APIKey: "sk_test", CrawlID: 1003, MissingCrawlID: 404})
 	fmt.Println(rep.Summary())
 	// Output:
 	// skipped found/bearer: no bearer token: give Config.Bearer
-	// 36 passed, 0 failed, 1 skipped
+	// skipped running/progress: no running crawl id: give Config.RunningCrawlID (a crawl still in_queue or processing)
+	// 36 passed, 0 failed, 2 skipped
 }

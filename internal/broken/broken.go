@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -164,6 +165,21 @@ func All(hang time.Duration) []Implementation {
 			}},
 		{Name: "incoherent counters", Case: "found/key-query", Check: "coherence", StrictOnly: true,
 			Wrap: onCrawl(func(m map[string]any) { n, _ := data(m)["processed"].(float64); data(m)["processed"] = n + 1 })},
+		{Name: "drift: fields and values the contract does not know", Case: "found/key-query", Check: "drift", StrictOnly: true,
+			Wrap: onCrawl(func(m map[string]any) {
+				data(m)["region"] = "eu-west-1"
+				shots, _ := data(m)["screenshots"].([]any)
+				for _, s := range shots {
+					if shot, ok := s.(map[string]any); ok {
+						shot["thumbnail"] = "https://cdn.example.com/t.png"
+						shot["browser"] = "firefox"
+					}
+				}
+			})},
+		{Name: "running crawl goes backwards", Case: "running/progress", Check: "progress",
+			Wrap: replayPolls([]int{0, 1, 3, 2, 4})},
+		{Name: "running crawl leaves its final state", Case: "running/progress", Check: "progress",
+			Wrap: replayPolls([]int{0, 1, 2, 3, 4, 3})},
 	}
 	for i := range all {
 		all[i].Wrap = apiOnly(all[i].Wrap)
@@ -275,6 +291,33 @@ func rewriteQuery(param, value string) func(http.Handler) http.Handler {
 			q.Set(param, value)
 			r2.URL.RawQuery = q.Encode()
 			h.ServeHTTP(w, r2)
+		})
+	}
+}
+
+// replayPolls answers the polls of each crawl in another order: poll n gets
+// what the correct implementation answers at poll order[n] (past the end of
+// order, the last). It asks the correct one as often as it must to get there.
+func replayPolls(order []int) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		var mu sync.Mutex
+		polls := map[string]int{}
+		answers := map[string][]*httptest.ResponseRecorder{}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id := r.URL.RawQuery
+			mu.Lock()
+			defer mu.Unlock()
+			n := polls[id]
+			polls[id]++
+			want := order[min(n, len(order)-1)]
+			if n >= len(order) {
+				want = n - len(order) + order[len(order)-1] + 1
+			}
+			for len(answers[id]) <= want {
+				answers[id] = append(answers[id], record(h, r))
+			}
+			rec := answers[id][want]
+			replay(w, rec.Code, rec.Header(), rec.Body.Bytes())
 		})
 	}
 }

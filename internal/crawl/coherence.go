@@ -65,6 +65,34 @@ type Problem struct {
 	Pointer string `json:"pointer"`
 	Rule    string `json:"rule"`
 	Message string `json:"message"`
+	// Inputs are the pointers of the values the rule read, "*" for any
+	// array index: a problem is only as sound as its inputs.
+	Inputs []string `json:"-"`
+}
+
+// ReadsAny reports whether the problem read a value at or under one of
+// pointers, or one holding it: a value the schema rejects, say.
+func (p Problem) ReadsAny(pointers []string) bool {
+	for _, in := range p.Inputs {
+		for _, ptr := range pointers {
+			if overlaps(in, ptr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// overlaps reports whether one pointer is at or under the other, "*"
+// matching any one segment of pattern.
+func overlaps(pattern, pointer string) bool {
+	a, b := strings.Split(pattern, "/"), strings.Split(pointer, "/")
+	for i := range min(len(a), len(b)) {
+		if a[i] != "*" && a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // String formats the problem as "pointer: message (rule)".
@@ -76,10 +104,16 @@ type checker struct {
 	c        *Crawl
 	now      time.Time
 	problems []Problem
+	// reading are the inputs of the rules being checked.
+	reading []string
 }
 
+// reads names the inputs of the problems added next.
+func (k *checker) reads(pointers ...string) { k.reading = pointers }
+
 func (k *checker) add(pointer, rule, format string, args ...any) {
-	k.problems = append(k.problems, Problem{Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...)})
+	inputs := append([]string{pointer}, k.reading...)
+	k.problems = append(k.problems, Problem{Pointer: pointer, Rule: rule, Message: fmt.Sprintf(format, args...), Inputs: inputs})
 }
 
 // Check returns every coherence rule c breaks, nil for a coherent crawl. The
@@ -130,12 +164,14 @@ func (c *Crawl) tally() (finished, failed, pending int) {
 }
 
 func (k *checker) domain() {
+	k.reads("/start_url", "/domain")
 	if !OnDomain(k.c.StartURL, k.c.Domain) {
 		k.add("/start_url", RuleDomain, "%q is not on the crawl's domain %q", k.c.StartURL, k.c.Domain)
 	}
 }
 
 func (k *checker) counters() {
+	k.reads("/processed", "/failed", "/total_discovered", "/max_urls", "/screenshots/*/status")
 	c := k.c
 	finished, failed, _ := c.tally()
 	if c.Processed != finished {
@@ -155,6 +191,7 @@ func (k *checker) counters() {
 }
 
 func (k *checker) status() {
+	k.reads("/status", "/started", "/finished", "/error", "/created_at", "/screenshots/*/status")
 	c := k.c
 	_, _, pending := c.tally()
 	switch c.Status {
@@ -184,6 +221,7 @@ func (k *checker) status() {
 
 // finishedAddsUp: a crawl that ended normally took every page it found.
 func (k *checker) finishedAddsUp() {
+	k.reads("/status", "/processed", "/failed", "/total_discovered")
 	c := k.c
 	if c.Status != StatusFinished {
 		return
@@ -195,6 +233,7 @@ func (k *checker) finishedAddsUp() {
 
 // pagesLeft: a crawl still processing has something left to do.
 func (k *checker) pagesLeft() {
+	k.reads("/status", "/processed", "/failed", "/total_discovered")
 	c := k.c
 	if c.Status != StatusProcessing {
 		return
@@ -206,6 +245,7 @@ func (k *checker) pagesLeft() {
 
 // errorExplained: the known error messages say what the numbers show.
 func (k *checker) errorExplained() {
+	k.reads("/status", "/error", "/processed", "/failed", "/started", "/finished", "/start_url", "/screenshots/*/url", "/screenshots/*/status")
 	c := k.c
 	if c.Status != StatusError {
 		return
@@ -238,6 +278,7 @@ func (k *checker) errorExplained() {
 
 // recent: a running crawl is of today, and nothing is in the future.
 func (k *checker) recent() {
+	k.reads("/status", "/created_at", "/started", "/finished")
 	c := k.c
 	if k.now.IsZero() {
 		return
@@ -271,6 +312,7 @@ func (k *checker) recent() {
 func (k *checker) screenshot(i int, s *Screenshot) {
 	at := fmt.Sprintf("/screenshots/%d", i)
 	domain := k.c.Domain
+	k.reads(at, "/domain")
 	if !OnDomain(s.URL, domain) {
 		k.add(at+"/url", RuleDomain, "%q is not on the crawl's domain %q", s.URL, domain)
 	}

@@ -146,7 +146,7 @@ func requestReasons(e *openapi3filter.RequestError) []string {
 		return []string{"must not be empty"}
 	}
 	var reasons []string
-	for _, v := range violationsOf(e.Err) {
+	for _, v := range schemaViolationsOf(e.Err) {
 		reasons = append(reasons, v.Reason)
 	}
 	if len(reasons) == 0 {

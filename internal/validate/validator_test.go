@@ -62,23 +62,24 @@ func TestBrokenBodiesAreRejected(t *testing.T) {
 		status  int
 		body    []byte
 		pointer string
+		reason  string
 	}{
-		{"id as a string", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["id"] = "12345" }), "/data/id"},
-		{"missing required field", 200, mutate(t, ok, func(m map[string]any) { delete(shotOf(m), "response_code") }), "/data/screenshots/0/response_code"},
-		{"crawl status outside its enum", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["status"] = "done" }), "/data/status"},
-		{"screenshot size outside its enum", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["size"] = "huge" }), "/data/screenshots/0/size"},
-		{"date-time that is not one", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["created_at"] = "yesterday" }), "/data/screenshots/0/created_at"},
-		{"date-time without a time zone", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["finished_at"] = "2026-02-01T10:30:05" }), "/data/screenshots/0/finished_at"},
-		{"negative counter", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["failed"] = -1 }), "/data/failed"},
-		{"fractional integer", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["processed"] = 1.5 }), "/data/processed"},
-		{"priority out of range", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["priority"] = 4 }), "/data/screenshots/0/priority"},
-		{"margin neither string nor number", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["pdf_margin"] = true }), "/data/screenshots/0/pdf_margin"},
-		{"success false on a 200", 200, mutate(t, ok, func(m map[string]any) { m["success"] = false }), "/success"},
-		{"error body without code", 400, mutate(t, bad, func(m map[string]any) { delete(m, "code") }), "/code"},
-		{"error code in lower case", 404, mutate(t, bad, func(m map[string]any) { m["code"] = "not_found" }), "/code"},
-		{"error body with success true", 500, mutate(t, bad, func(m map[string]any) { m["success"] = true }), "/success"},
-		{"error body without request id", 400, mutate(t, bad, func(m map[string]any) { m["details"] = map[string]any{} }), "/details/request_id"},
-		{"crawl on an error status", 404, ok, "/code"},
+		{"id as a string", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["id"] = "12345" }), "/data/id", `"12345" is not an integer of at least 1`},
+		{"missing required field", 200, mutate(t, ok, func(m map[string]any) { delete(shotOf(m), "response_code") }), "/data/screenshots/0/response_code", `property "response_code" is missing`},
+		{"crawl status outside its enum", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["status"] = "done" }), "/data/status", `"done" is not one of "in_queue", "processing", "finished", "error", "cancelled"`},
+		{"screenshot size outside its enum", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["size"] = "huge" }), "/data/screenshots/0/size", ""},
+		{"date-time that is not one", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["created_at"] = "yesterday" }), "/data/screenshots/0/created_at", `"yesterday" is not an RFC 3339 date-time or empty`},
+		{"date-time without a time zone", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["finished_at"] = "2026-02-01T10:30:05" }), "/data/screenshots/0/finished_at", `"2026-02-01T10:30:05" is not an RFC 3339 date-time or empty`},
+		{"negative counter", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["failed"] = -1 }), "/data/failed", `-1 is less than the minimum, 0`},
+		{"fractional integer", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["processed"] = 1.5 }), "/data/processed", `1.5 is not an integer of at least 0`},
+		{"priority out of range", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["priority"] = 4 }), "/data/screenshots/0/priority", ""},
+		{"margin neither string nor number", 200, mutate(t, ok, func(m map[string]any) { shotOf(m)["pdf_margin"] = true }), "/data/screenshots/0/pdf_margin", `true is not a string or a number`},
+		{"success false on a 200", 200, mutate(t, ok, func(m map[string]any) { m["success"] = false }), "/success", ""},
+		{"error body without code", 400, mutate(t, bad, func(m map[string]any) { delete(m, "code") }), "/code", ""},
+		{"error code in lower case", 404, mutate(t, bad, func(m map[string]any) { m["code"] = "not_found" }), "/code", `"not_found" does not match the pattern`},
+		{"error body with success true", 500, mutate(t, bad, func(m map[string]any) { m["success"] = true }), "/success", ""},
+		{"error body without request id", 400, mutate(t, bad, func(m map[string]any) { m["details"] = map[string]any{} }), "/details/request_id", ""},
+		{"crawl on an error status", 404, ok, "/code", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +89,9 @@ func TestBrokenBodiesAreRejected(t *testing.T) {
 			for _, vi := range vs {
 				pointers = append(pointers, vi.Pointer)
 				assert.NotEmpty(t, vi.Reason)
+				if vi.Pointer == tt.pointer && tt.reason != "" {
+					assert.Contains(t, vi.Reason, tt.reason, "the value and what was expected")
+				}
 			}
 			assert.Contains(t, pointers, tt.pointer, "violations: %v", vs)
 		})

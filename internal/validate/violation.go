@@ -53,27 +53,38 @@ func Pointer(segments []string) string {
 	return b.String()
 }
 
-// violationsOf flattens the error tree kin-openapi returns into violations.
+// violationsOf flattens the error tree kin-openapi returns into violations,
+// each schema error said with the value and what was expected.
 func violationsOf(err error) Violations {
 	var out Violations
-	collect(err, &out)
+	collect(err, &out, schemaReason)
 	return out
 }
 
-func collect(err error, out *Violations) {
+// schemaViolationsOf is violationsOf with kin-openapi's own reasons, as
+// "number must be at least 1", for a parameter whose value the client
+// knows.
+func schemaViolationsOf(err error) Violations {
+	var out Violations
+	collect(err, &out, func(e *openapi3.SchemaError, _ string) string { return e.Reason })
+	return out
+}
+
+func collect(err error, out *Violations, reason func(*openapi3.SchemaError, string) string) {
 	switch e := err.(type) {
 	case nil:
 	case openapi3.MultiError:
 		for _, inner := range e {
-			collect(inner, out)
+			collect(inner, out, reason)
 		}
 	case *openapi3.SchemaError:
-		*out = append(*out, Violation{Pointer: Pointer(e.JSONPointer()), Reason: e.Reason})
+		pointer := Pointer(e.JSONPointer())
+		*out = append(*out, Violation{Pointer: pointer, Reason: reason(e, pointer)})
 	case *openapi3filter.ParseError:
 		*out = append(*out, Violation{Reason: "body is not valid JSON: " + parseErrReason(e)})
 	case *openapi3filter.ResponseError:
 		before := len(*out)
-		collect(e.Err, out)
+		collect(e.Err, out, reason)
 		if len(*out) == before {
 			*out = append(*out, Violation{Reason: e.Reason})
 		}

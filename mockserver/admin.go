@@ -1,6 +1,7 @@
 package mockserver
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -11,30 +12,55 @@ import (
 	"time"
 
 	"github.com/crawlkit/crawlkit/internal/auth"
+	"github.com/crawlkit/crawlkit/internal/console"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // maxAdminBody bounds a scenarios upload.
 const maxAdminBody = 1 << 20
 
-// adminHandler serves the admin API: the catalog, the request journal,
-// resets, and scenarios added at run time.
+// adminHandler serves the admin API: the console, the catalog, the request
+// journal and its live stream, progressions, resets, and scenarios added at
+// run time, behind the admin guard; and the health check, open to all.
 func (s *Server) adminHandler() http.Handler {
 	routes := map[string]map[string]http.Handler{
-		"catalog":   {http.MethodGet: http.HandlerFunc(s.adminCatalog)},
-		"requests":  {http.MethodGet: s.journal.ListHandler(), http.MethodDelete: s.journal.ClearHandler()},
-		"reset":     {http.MethodPost: http.HandlerFunc(s.adminReset)},
-		"scenarios": {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
+		"":                {http.MethodGet: s.console},
+		"catalog":         {http.MethodGet: http.HandlerFunc(s.adminCatalog)},
+		"requests":        {http.MethodGet: s.journal.ListHandler(), http.MethodDelete: s.journal.ClearHandler()},
+		"requests/stream": {http.MethodGet: s.journal.StreamHandler(s.stopping)},
+		"progressions":    {http.MethodGet: http.HandlerFunc(s.adminProgressions), http.MethodDelete: http.HandlerFunc(s.adminResetProgressions)},
+		"reset":           {http.MethodPost: http.HandlerFunc(s.adminReset)},
+		"scenarios":       {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
 	}
-	route := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	for _, asset := range console.Assets() {
+		routes[asset] = map[string]http.Handler{http.MethodGet: s.console}
+	}
+	guarded := httpserver.Guard(s.cfg.AdminToken, s.route(routes))
+	health := s.route(map[string]map[string]http.Handler{
+		"health": {http.MethodGet: http.HandlerFunc(s.health), http.MethodHead: http.HandlerFunc(s.health)},
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == httpserver.AdminPrefix+"health" {
+			health.ServeHTTP(w, r)
+			return
+		}
+		guarded.ServeHTTP(w, r)
+	})
+}
+
+// route finds the handler of a path below the admin prefix and a method;
+// 404 and 405 (with Allow) in the envelope otherwise.
+func (s *Server) route(routes map[string]map[string]http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		methods, ok := routes[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]
 		if !ok {
 			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
-				"No admin endpoint at "+r.URL.Path+"; see GET /__crawlkit/catalog, /__crawlkit/requests, /__crawlkit/scenarios", nil)
+				"No admin endpoint at "+r.URL.Path+"; the console is at "+httpserver.AdminPrefix+", the API under "+httpserver.AdminPrefix+"catalog, requests, scenarios, progressions", nil)
 			return
 		}
 		h, ok := methods[r.Method]
@@ -51,7 +77,83 @@ func (s *Server) adminHandler() http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-	return httpserver.Guard(s.cfg.AdminToken, route)
+}
+
+// health answers readiness probes: 200 once the server serves, with what
+// it serves; HEAD without a body.
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	set := s.rules.Load()
+	if r.Method == http.MethodHead {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	journal.WriteJSON(w, http.StatusOK, map[string]any{"status": "ok", "fixtures": set.Fixtures.Len(), "scenarios": len(set.All())})
+}
+
+// Progression is one progressing crawl as the admin API lists it.
+type Progression struct {
+	Rule string `json:"rule"`
+	ID   int64  `json:"id"`
+	Seed uint64 `json:"seed"`
+	// Polls is how many polls were answered; Status the last one's status,
+	// of Steps.
+	Polls  int      `json:"polls"`
+	Status string   `json:"status"`
+	Steps  []string `json:"steps"`
+}
+
+// Progressions lists the crawls being polled through a progression.
+func (s *Server) Progressions() []Progression {
+	rules := map[string]*scenario.Progression{}
+	for _, r := range s.rules.Load().All() {
+		if r.Respond.Progression != nil {
+			rules[r.Name] = r.Respond.Progression
+		}
+	}
+	out := []Progression{}
+	for _, p := range s.progressions.list() {
+		pr := Progression{Rule: p.key.rule, ID: p.key.id, Seed: p.key.seed, Polls: p.polls}
+		if steps, ok := rules[p.key.rule]; ok {
+			pr.Steps = steps.Statuses
+			pr.Status = steps.Statuses[min(max(p.polls-1, 0), len(steps.Statuses)-1)]
+		}
+		out = append(out, pr)
+	}
+	slices.SortFunc(out, func(a, b Progression) int {
+		return cmp.Or(strings.Compare(a.Rule, b.Rule), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+func (s *Server) adminProgressions(w http.ResponseWriter, _ *http.Request) {
+	journal.WriteJSON(w, http.StatusOK, map[string]any{"progressions": s.Progressions()})
+}
+
+// adminResetProgressions starts over the progression ?rule= (for crawl
+// ?id= when given), or all of them.
+func (s *Server) adminResetProgressions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	rule := q.Get("rule")
+	if rule == "" {
+		s.progressions.reset()
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	var id int64
+	if raw := q.Get("id"); raw != "" {
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || n < 1 {
+			s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, "Invalid parameter: id", validate.Fields{"id": {"must be a crawl id, 1 or more"}})
+			return
+		}
+		id = n
+	}
+	if s.progressions.forget(rule, id) == 0 {
+		s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound, "No progression "+strconv.Quote(rule)+" is being polled", nil)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // CatalogEntry is one magic value of the catalog.
@@ -61,6 +163,8 @@ type CatalogEntry struct {
 	IDs         string `json:"ids"`
 	Try         string `json:"try"`
 	Source      string `json:"source"`
+	// OffContract marks an entry answered off the contract on purpose.
+	OffContract bool `json:"off_contract,omitempty"`
 }
 
 // Catalog lists what a frontend developer can ask for with nothing but an id.
@@ -102,7 +206,7 @@ func (s *Server) Catalog() Catalog {
 		}
 		c.Entries = append(c.Entries, CatalogEntry{
 			Name: r.Name, Description: r.Description, IDs: r.Match.ID.String(),
-			Try: tryURL(r.Match.ID.First()), Source: source,
+			Try: tryURL(r.Match.ID.First()), Source: source, OffContract: r.Respond.OffContract,
 		})
 	}
 	return c
@@ -123,7 +227,7 @@ func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) adminScenarios(w http.ResponseWriter, _ *http.Request) {
-	journal.WriteJSON(w, http.StatusOK, map[string]any{"scenarios": s.rules.Load().All()})
+	journal.WriteJSON(w, http.StatusOK, map[string]any{"scenarios": s.rules.Load().All(), "reload_error": s.LastReloadError()})
 }
 
 // adminAddScenarios adds rules, in the scenarios file's format (YAML or
@@ -146,7 +250,7 @@ func (s *Server) adminAddScenarios(w http.ResponseWriter, r *http.Request) {
 		err = errors.New("no rule under scenarios:")
 	}
 	if err != nil {
-		s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, "Invalid scenarios: "+oneLine(err.Error()), nil)
+		s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, "Invalid scenarios: "+oneLine(err.Error()), linesOf(err))
 		return
 	}
 	added := map[string]bool{}
@@ -184,6 +288,33 @@ func (s *Server) adminDeleteScenarios(w http.ResponseWriter, r *http.Request) {
 	}
 	s.rules.Store(set.WithRuntime(kept))
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// linesOf lists the problems of a scenarios text by line, as the fields of
+// the error envelope ("line 3": [...]), for an editor to show them in place.
+func linesOf(err error) validate.Fields {
+	fields := validate.Fields{}
+	var walk func(error)
+	walk = func(err error) {
+		var e *scenario.Error
+		switch joined, ok := err.(interface{ Unwrap() []error }); {
+		case ok:
+			for _, inner := range joined.Unwrap() {
+				walk(inner)
+			}
+		case errors.As(err, &e):
+			reason := e.Reason
+			if e.Rule != "" {
+				reason = "scenario " + strconv.Quote(e.Rule) + ": " + reason
+			}
+			key := "line " + strconv.Itoa(e.Line)
+			fields[key] = append(fields[key], reason)
+		default:
+			fields["scenarios"] = append(fields["scenarios"], oneLine(err.Error()))
+		}
+	}
+	walk(err)
+	return fields
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

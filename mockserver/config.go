@@ -40,6 +40,9 @@ const (
 	// FaultHeader, X-Crawlkit-Fault, names the fault a deliberately broken
 	// answer plays.
 	FaultHeader = exchange.FaultHeader
+	// OffContractHeader, X-Crawlkit-Off-Contract, marks an answer off the
+	// contract on purpose (a 429, say), sent unvalidated.
+	OffContractHeader = exchange.OffContractHeader
 	// AdminTokenHeader, X-Crawlkit-Admin-Token, carries the admin token;
 	// Authorization: Bearer works too.
 	AdminTokenHeader = httpserver.AdminTokenHeader
@@ -93,6 +96,9 @@ type Config struct {
 	JournalEntries int
 	// ProgressionEntries bounds the progressing crawls whose polls are counted.
 	ProgressionEntries int
+	// MaxHang bounds the hang fault: the connection closes then, so that a
+	// forgotten tab holds none for ever. 0 is DefaultMaxHang.
+	MaxHang time.Duration
 	// ShutdownGrace is how long Serve waits for requests in flight when its
 	// context ends.
 	ShutdownGrace time.Duration
@@ -116,6 +122,9 @@ func (d Delay) check() error {
 	}
 	return nil
 }
+
+// DefaultMaxHang bounds the hang fault when Config leaves MaxHang 0.
+const DefaultMaxHang = 5 * time.Minute
 
 // DefaultCacheEntries bounds the bodies kept ready when Config leaves it 0.
 const DefaultCacheEntries = 4096

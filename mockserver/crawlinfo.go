@@ -60,6 +60,9 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 	p := s.negotiator.Decide(s.rules.Load(), &scenario.Request{ID: id, Key: key, Header: r.Header, Query: query}, o)
 	x.AnsweredBy = p.By
 	w.Header().Set(AnsweredByHeader, p.By)
+	for name, value := range p.Headers {
+		w.Header().Set(name, value)
+	}
 	if !s.wait(ctx, p.Delay) {
 		return // the client gave up
 	}
@@ -72,6 +75,16 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.ErrorContext(ctx, "render answer", "id", id, "err", err)
 		s.sendError(w, r, http.StatusInternalServerError, envelope.CodeInternal, "Internal server error", nil)
+		return
+	}
+	if p.OffContract {
+		// Off the contract on purpose: marked, and sent as it is.
+		x.OffContract = true
+		w.Header().Set(OffContractHeader, "true")
+		if _, _, retry := envelope.OffContract(status); retry > 0 && p.Body == nil && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", strconv.Itoa(retry))
+		}
+		envelope.WriteJSON(w, status, body)
 		return
 	}
 	s.send(w, r, status, body, violations)

@@ -51,9 +51,12 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, p *negotiate.
 	case scenario.FaultEmpty:
 		s.closeConn(w, false)
 	case scenario.FaultHang:
+		bound := time.NewTimer(s.cfg.MaxHang)
+		defer bound.Stop()
 		select {
 		case <-ctx.Done():
 		case <-s.stopping:
+		case <-bound.C:
 		}
 		s.closeConn(w, false)
 	case scenario.FaultMalformed:

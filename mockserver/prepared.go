@@ -8,6 +8,7 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/generate"
 	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/validate"
@@ -46,6 +47,12 @@ func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, 
 			return status, body, violations, nil
 		}
 		prep, err = s.prepare(ctx, cacheKey{example: p.Example}, func() ([]byte, error) { return body, nil })
+	case negotiate.Custom:
+		body, err := s.customBody(ctx, p)
+		if err != nil || p.OffContract {
+			return p.Status, body, nil, err
+		}
+		return p.Status, body, s.validator.JSONResponse(ctx, p.Status, body), nil
 	case negotiate.Fixture:
 		fx := p.Fixture
 		prep, err = s.prepare(ctx, cacheKey{fixture: fx.File, id: fx.ID}, func() ([]byte, error) { return fx.Body, nil })
@@ -68,6 +75,20 @@ func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, 
 		return 0, nil, nil, err
 	}
 	return http.StatusOK, prep.body, prep.violations, nil
+}
+
+// customBody is a custom answer's body: the rule's own, or the envelope of
+// an off-contract status.
+func (s *Server) customBody(ctx context.Context, p *negotiate.Plan) ([]byte, error) {
+	if p.Body != nil {
+		b, err := json.Marshal(p.Body)
+		if err != nil {
+			return nil, fmt.Errorf("encode the rule's body: %w", err)
+		}
+		return b, nil
+	}
+	code, message, _ := envelope.OffContract(p.Status)
+	return envelope.NewError(code, message, exchange.From(ctx).RequestID).Body(), nil
 }
 
 func (s *Server) generated(ctx context.Context, seed uint64, id int64, opts generate.Options) (*prepared, error) {

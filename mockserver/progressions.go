@@ -43,3 +43,39 @@ func (p *progressions) next(key progressKey) int {
 func (p *progressions) reset() { p.polls.Purge() }
 
 func (p *progressions) len() int { return p.polls.Len() }
+
+// polled is one progressing crawl and how many of its polls were answered.
+type polled struct {
+	key   progressKey
+	polls int
+}
+
+// list returns the crawls whose polls are counted, least recently polled
+// first.
+func (p *progressions) list() []polled {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	keys := p.polls.Keys()
+	out := make([]polled, 0, len(keys))
+	for _, k := range keys {
+		if n, ok := p.polls.Peek(k); ok {
+			out = append(out, polled{key: k, polls: n})
+		}
+	}
+	return out
+}
+
+// forget starts over the progressions of rule, for crawl id when it is not
+// 0, and returns how many it reset.
+func (p *progressions) forget(rule string, id int64) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, k := range p.polls.Keys() {
+		if k.rule == rule && (id == 0 || k.id == id) {
+			p.polls.Remove(k)
+			n++
+		}
+	}
+	return n
+}

@@ -15,20 +15,34 @@ import (
 // editor's save (write, rename, chmod) reloads once.
 const reloadSettle = 150 * time.Millisecond
 
+// ReloadError is a reload that failed: the last good configuration kept
+// running.
+type ReloadError struct {
+	At      time.Time `json:"at"`
+	Message string    `json:"message"`
+}
+
 // Reload reads the fixtures and scenarios again. When they are all valid
-// they replace the running ones at once; otherwise the running ones stay and
-// the error names the file, the line or pointer, and the reason.
+// they replace the running ones at once; otherwise the running ones stay,
+// the error names the file, the line or pointer, and the reason, and
+// LastReloadError returns it until a reload succeeds.
 func (s *Server) Reload(ctx context.Context) error {
 	s.rulesMu.Lock()
 	defer s.rulesMu.Unlock()
 	next, err := ruleset.Load(ctx, s.sources(), s.validator, s.rules.Load().Runtime)
 	if err != nil {
+		s.reloadErr.Store(&ReloadError{At: time.Now().UTC(), Message: oneLine(err.Error())})
 		return err
 	}
+	s.reloadErr.Store(nil)
 	s.rules.Store(next)
 	s.cache.purge()
 	return nil
 }
+
+// LastReloadError returns the error of the last reload, or nil when it
+// succeeded (or none was tried): nobody tests against stale rules unaware.
+func (s *Server) LastReloadError() *ReloadError { return s.reloadErr.Load() }
 
 // watch starts reloading on changes to the fixtures folder and the
 // scenarios file until ctx ends.

@@ -57,7 +57,8 @@ func TestOverrides(t *testing.T) {
 	}{
 		{name: "Prefer code=404", prefer: "code=404", status: 404, code: envelope.CodeNotFound},
 		{name: "__code=500", query: "&__code=500", status: 500, code: envelope.CodeInternal},
-		{name: "code=400 is the seed's 400", prefer: "code=400", status: 400, code: envelope.CodeInvalidAPIKey},
+		{name: "code=400 is a bad request", prefer: "code=400", status: 400, code: envelope.CodeValidation},
+		{name: "the seed.s 400 by name", prefer: "example=invalid_api_key", status: 400, code: envelope.CodeInvalidAPIKey},
 		{name: "example by name", prefer: "example=validation_error", status: 400, code: envelope.CodeValidation},
 		{name: "__example", query: "&__example=not_found", status: 404, code: envelope.CodeNotFound},
 		{name: "code=200 on an error id", query: "&__code=200", status: 200},

@@ -14,6 +14,7 @@ import (
 	"github.com/rs/cors"
 
 	"github.com/crawlkit/crawlkit/internal/auth"
+	"github.com/crawlkit/crawlkit/internal/console"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/generate"
@@ -44,7 +45,11 @@ type Server struct {
 	// rules is swapped whole; writers hold rulesMu.
 	rules   atomic.Pointer[ruleset.Set]
 	rulesMu sync.Mutex
-	// stopping closes when shutdown begins, to end hangs and delays.
+	// console serves the QA console's page and assets.
+	console http.Handler
+	// reloadErr is the last reload's error, nil once one succeeds.
+	reloadErr atomic.Pointer[ReloadError]
+	// stopping closes when shutdown begins, to end hangs, delays and streams.
 	stopping chan struct{}
 	stopOnce sync.Once
 	handler  http.Handler
@@ -79,6 +84,9 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	}
 	if cfg.CacheEntries <= 0 {
 		cfg.CacheEntries = DefaultCacheEntries
+	}
+	if cfg.MaxHang <= 0 {
+		cfg.MaxHang = DefaultMaxHang
 	}
 	if cfg.ProgressionEntries <= 0 {
 		cfg.ProgressionEntries = DefaultProgressionEntries
@@ -125,6 +133,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 		verdicts:     verdicts,
 		journal:      journal.New(cfg.JournalEntries),
 		progressions: progs,
+		console:      console.Handler(httpserver.AdminPrefix),
 		stopping:     make(chan struct{}),
 	}
 	s.rules.Store(ruleset.Empty())
@@ -177,7 +186,7 @@ func corsHandler(h http.Handler) http.Handler {
 		AllowedOrigins: []string{"*"},
 		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodDelete},
 		AllowedHeaders: []string{"*"},
-		ExposedHeaders: []string{envelope.RequestIDHeader, ViolationsHeader, AnsweredByHeader, FaultHeader},
+		ExposedHeaders: []string{envelope.RequestIDHeader, ViolationsHeader, AnsweredByHeader, FaultHeader, OffContractHeader, "Retry-After"},
 		MaxAge:         600,
 	}).Handler(h)
 }

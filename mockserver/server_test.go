@@ -306,6 +306,7 @@ func TestRequestLogNeverHoldsTheKey(t *testing.T) {
 	assert.Contains(t, out, `"request_id":"req_`)
 	assert.Contains(t, out, `"path":"/crawl/info"`)
 	assert.Contains(t, out, `"status":200`)
+	assert.Regexp(t, `"duration_ms":\d+(\.\d+)?[,}]`, out, "the duration says its unit")
 	assert.NotContains(t, out, "sk_secret")
 }
 

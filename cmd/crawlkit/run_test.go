@@ -61,6 +61,10 @@ func TestUsageErrorsExit2WithOneLine(t *testing.T) {
 		{"serve", "--log-format", "xml"},
 		{"serve", "--seed", "-1"},
 		{"serve", "--fixtures", "/does/not/exist"},
+		{"serve", "--latency", "5"},
+		{"serve", "--latency", "100-800ms"},
+		{"serve", "--max-hang", "0s"},
+		{"gen", "--id", "1", "--now", "yesterday"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {

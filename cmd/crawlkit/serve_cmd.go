@@ -9,6 +9,9 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +29,7 @@ type serveOptions struct {
 	catalog   bool
 	watch     bool
 	latency   string
+	maxHang   time.Duration
 	adminTok  string
 	apiKeys   []string
 	jwtSecret string
@@ -59,6 +63,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.BoolVar(&o.catalog, "catalog", true, "add the shipped catalog of magic ids after your own scenarios")
 	f.BoolVar(&o.watch, "watch", true, "reload fixtures and scenarios from disk when they change")
 	f.StringVar(&o.latency, "latency", "", "delay every answer: 200ms, or a range such as 100ms-800ms")
+	f.DurationVar(&o.maxHang, "max-hang", mockserver.DefaultMaxHang, "the hang fault closes the connection after this long")
 	f.StringVar(&o.adminTok, "admin-token", "", "require this token on the admin API, and open it beyond loopback")
 	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable; default: any key not starting with \"invalid\")")
 	f.StringVar(&o.jwtSecret, "jwt-secret", "", "check bearer tokens' HS256 signature with this secret")
@@ -98,13 +103,12 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 			return err
 		}
 	}
-	var latency mockserver.Delay
-	if o.latency != "" {
-		d, err := scenario.ParseDelay(o.latency)
-		if err != nil {
-			return usageError{fmt.Errorf("--latency: %w", err)}
-		}
-		latency = mockserver.Delay{Min: d.Min, Max: d.Max}
+	latency, err := parseLatency(o.latency)
+	if err != nil {
+		return err
+	}
+	if o.maxHang <= 0 {
+		return usageError{fmt.Errorf("--max-hang %s: must be more than 0", o.maxHang)}
 	}
 	if o.scenarios != "" {
 		if _, err := os.Stat(o.scenarios); err != nil {
@@ -122,6 +126,7 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		Catalog:       o.catalog,
 		Watch:         o.watch && (o.fixtures != "" || o.scenarios != ""),
 		Latency:       latency,
+		MaxHang:       o.maxHang,
 		APIKeys:       o.apiKeys,
 		JWTSecret:     o.jwtSecret,
 		AdminToken:    o.adminTok,
@@ -139,6 +144,24 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s\n", ln.Addr())
 	return srv.Serve(ctx, ln)
+}
+
+// parseLatency reads --latency: a duration with its unit, or a range of
+// them. A bare number is refused: 5 could be seconds or milliseconds.
+func parseLatency(s string) (mockserver.Delay, error) {
+	if s == "" {
+		return mockserver.Delay{}, nil
+	}
+	for _, part := range strings.Split(s, "-") {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(part), 64); err == nil {
+			return mockserver.Delay{}, usageError{fmt.Errorf("--latency %s: give a unit, as %sms or %ss", s, strings.TrimSpace(part), strings.TrimSpace(part))}
+		}
+	}
+	d, err := scenario.ParseDelay(s)
+	if err != nil {
+		return mockserver.Delay{}, usageError{fmt.Errorf("--latency: %w", err)}
+	}
+	return mockserver.Delay{Min: d.Min, Max: d.Max}, nil
 }
 
 func fixtureDir(dir string) (fs.FS, error) {

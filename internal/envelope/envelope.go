@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Error codes crawlkit answers with. The contract documents the first four;
@@ -22,6 +23,40 @@ const (
 	CodeForbidden        = "FORBIDDEN"
 	CodeBadGateway       = "BAD_GATEWAY"
 )
+
+// Off-contract answers: statuses the contract does not document but that
+// real APIs send (other endpoints of this one among them), answered by the
+// mock only when asked for explicitly. OffContract gives each its code and
+// message, and how long to wait before retrying, if the status says so.
+var offContract = map[int]struct {
+	code, message string
+	retryAfter    int
+}{
+	401: {"UNAUTHORIZED", "Authentication required", 0},
+	403: {"FORBIDDEN", "Access denied", 0},
+	429: {"RATE_LIMIT_EXCEEDED", "Rate limit exceeded: retry after 30 seconds", 30},
+	503: {"SERVICE_UNAVAILABLE", "Service temporarily unavailable: retry after 30 seconds", 30},
+}
+
+// OffContract returns the code and message of an off-contract error
+// status, and the Retry-After seconds it comes with (0 for none). A status
+// without its own is named after its text: 418 is I_M_A_TEAPOT.
+func OffContract(status int) (code, message string, retryAfter int) {
+	if known, ok := offContract[status]; ok {
+		return known.code, known.message, known.retryAfter
+	}
+	text := http.StatusText(status)
+	if text == "" {
+		return "HTTP_" + strconv.Itoa(status), "HTTP " + strconv.Itoa(status), 0
+	}
+	code = strings.ToUpper(strings.Map(func(r rune) rune {
+		if (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return '_'
+	}, text))
+	return code, text, 0
+}
 
 // RequestIDHeader carries the request's id on every response.
 const RequestIDHeader = "X-Request-Id"

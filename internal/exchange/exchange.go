@@ -24,6 +24,10 @@ const (
 	AnsweredByHeader = "X-Crawlkit-Answered-By"
 	// FaultHeader names the fault a deliberately broken answer plays.
 	FaultHeader = "X-Crawlkit-Fault"
+	// OffContractHeader marks an answer off the contract on purpose, sent
+	// unvalidated: a status the contract does not document, or a body of
+	// the user's own.
+	OffContractHeader = "X-Crawlkit-Off-Contract"
 )
 
 // Exchange is what the handlers learn about one request, for its log line
@@ -35,6 +39,8 @@ type Exchange struct {
 	Fault      string
 	// Recorded names the fixture file the proxy saved the answer as.
 	Recorded string
+	// OffContract marks an answer off the contract on purpose.
+	OffContract bool
 	// Violations are the ways the request or its answer break the contract.
 	Violations []string
 }
@@ -96,8 +102,9 @@ func Wrap(next http.Handler, o Options) http.Handler {
 				DurationMS: float64(elapsed.Microseconds()) / 1000,
 				RequestID:  x.RequestID,
 				AnsweredBy: x.AnsweredBy,
-				Fault:      x.Fault,
-				Violations: x.Violations,
+				Fault:       x.Fault,
+				OffContract: x.OffContract,
+				Violations:  x.Violations,
 			}, r.URL)
 		}
 	})
@@ -113,13 +120,16 @@ func logLine(ctx context.Context, o Options, r *http.Request, rec *StatusRecorde
 		slog.String("path", r.URL.Path),
 		slog.Int("status", rec.Status),
 		slog.Int("bytes", rec.Bytes),
-		slog.Duration("duration", elapsed),
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		slog.String("request_id", x.RequestID),
 	)
 	for _, a := range [...]struct{ name, value string }{{"answered_by", x.AnsweredBy}, {"fault", x.Fault}, {"recorded", x.Recorded}} {
 		if a.value != "" {
 			attrs = append(attrs, slog.String(a.name, a.value))
 		}
+	}
+	if x.OffContract {
+		attrs = append(attrs, slog.Bool("off_contract", true))
 	}
 	level := slog.LevelInfo
 	if len(x.Violations) > 0 {

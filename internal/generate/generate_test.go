@@ -241,10 +241,15 @@ func TestProgressTellsOneStory(t *testing.T) {
 		{crawl.StatusInQueue, crawl.StatusProcessing, crawl.StatusProcessing, crawl.StatusError},
 		{crawl.StatusInQueue, crawl.StatusProcessing, crawl.StatusCancelled},
 		{crawl.StatusProcessing, crawl.StatusFinished},
+		{crawl.StatusInQueue, crawl.StatusProcessing, crawl.StatusProcessing}, // stalls processing
+		{crawl.StatusInQueue, crawl.StatusInQueue},                            // stalls in the queue
 	}
 	for _, statuses := range progressions {
 		for id := int64(7000); id < 7100; id++ {
 			size := []int{1, 2, 6, 24, -1}[id%5]
+			if statuses[len(statuses)-1] == crawl.StatusInQueue {
+				size = -1
+			}
 			var prev *crawl.Crawl
 			ids := map[int]int64{}
 			for poll := 0; poll < len(statuses)+2; poll++ {

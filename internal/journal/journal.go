@@ -29,15 +29,19 @@ type Entry struct {
 	RequestID  string    `json:"request_id"`
 	AnsweredBy string    `json:"answered_by,omitempty"`
 	Fault      string    `json:"fault,omitempty"`
-	Violations []string  `json:"violations,omitempty"`
+	// OffContract marks an answer off the contract on purpose.
+	OffContract bool     `json:"off_contract,omitempty"`
+	Violations  []string `json:"violations,omitempty"`
 }
 
 // Journal is a bounded ring of the latest entries, safe for concurrent use.
+// Subscribers receive each entry as it is added.
 type Journal struct {
 	mu      sync.Mutex
 	entries []kept
 	next    int
 	full    bool
+	subs    map[*subscriber]struct{}
 }
 
 // kept is an entry with its request URL, written out, key redacted, only
@@ -59,7 +63,8 @@ func New(size int) *Journal {
 func (j *Journal) Cap() int { return len(j.entries) }
 
 // Add records e for a request to u, dropping the oldest entry when full.
-// Listed, the entry's URL is u with the key redacted.
+// Listed, the entry's URL is u with the key redacted. It never waits for a
+// subscriber: one whose buffer is full is dropped.
 func (j *Journal) Add(e Entry, u *url.URL) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -67,6 +72,20 @@ func (j *Journal) Add(e Entry, u *url.URL) {
 	j.next = (j.next + 1) % len(j.entries)
 	if j.next == 0 {
 		j.full = true
+	}
+	if len(j.subs) == 0 {
+		return
+	}
+	if u != nil {
+		e.URL = RedactedURL(u)
+	}
+	for sub := range j.subs {
+		select {
+		case sub.ch <- e:
+		default:
+			delete(j.subs, sub)
+			close(sub.ch)
+		}
 	}
 }
 

@@ -22,6 +22,9 @@ const (
 	Generated   Kind = "generated"
 	Example     Kind = "example"
 	Progression Kind = "progression"
+	// Custom is a status with a body of its own, or the off-contract
+	// envelope of the status.
+	Custom Kind = "custom"
 )
 
 // ByOverride is Plan.By when the request's overrides decided.
@@ -45,6 +48,13 @@ type Plan struct {
 	Delay       scenario.Delay
 	// Fault is the fault to play instead of an answer, "" for none.
 	Fault string
+	// Status and Body are a Custom answer's; Body nil is the envelope of
+	// the status. OffContract answers are sent unvalidated and marked.
+	Status      int
+	Body        any
+	OffContract bool
+	// Headers are added to the answer.
+	Headers map[string]string
 }
 
 // Negotiator decides answers for one configuration of the mock.
@@ -77,6 +87,8 @@ func (n *Negotiator) Decide(set *ruleset.Set, req *scenario.Request, o *Override
 
 func (n *Negotiator) applyRule(set *ruleset.Set, p *Plan, r *scenario.Respond) {
 	switch {
+	case r.Body != nil || r.OffContract:
+		p.Kind, p.Status, p.Body, p.OffContract, p.Fixture = Custom, r.Status, r.Body, r.OffContract, nil
 	case r.Example != "":
 		p.Kind, p.Example = Example, r.Example
 	case r.Fixture != "":
@@ -103,17 +115,20 @@ func (n *Negotiator) applyRule(set *ruleset.Set, p *Plan, r *scenario.Respond) {
 		p.Delay = r.Delay
 	}
 	p.Fault = r.Fault
+	p.Headers = r.Headers
 }
 
 func (n *Negotiator) applyOverrides(p *Plan, def Plan, o *Overrides) {
 	p.By = ByOverride
 	switch {
+	case o.OffContract:
+		p.Kind, p.Status, p.Body, p.OffContract, p.Example, p.Fixture, p.Fault = Custom, o.Code, nil, true, "", nil, ""
 	case o.Example != "":
 		p.Kind, p.Example, p.Fault = Example, o.Example, ""
 	case o.Code != 0 && o.Code != 200:
 		p.Kind, p.Example, p.Fault = Example, n.Examples.Default(o.Code), ""
-	case o.Code == 200 && p.Kind == Example:
-		p.Kind, p.Fixture, p.Example, p.Fault = def.Kind, def.Fixture, "", ""
+	case o.Code == 200 && (p.Kind == Example || p.Kind == Custom):
+		p.Kind, p.Fixture, p.Example, p.Fault, p.OffContract = def.Kind, def.Fixture, "", "", false
 	}
 	if o.Seed != nil {
 		p.Kind, p.Seed, p.Fixture, p.Fault = Generated, *o.Seed, nil, ""
@@ -133,5 +148,8 @@ func (n *Negotiator) applyOverrides(p *Plan, def Plan, o *Overrides) {
 	}
 	if o.Fault != "" {
 		p.Fault = o.Fault
+	}
+	if p.Kind != Custom {
+		p.Status, p.Body, p.OffContract = 0, nil, false
 	}
 }

@@ -40,6 +40,8 @@ scenarios:
   - {name: steps, match: {id: 7001}, respond: {progression: {statuses: [in_queue, finished]}}}
   - {name: broken, match: {id: 5004}, respond: {fault: hang}}
   - {name: staging, match: {header: {X-Env: staging}}, respond: {status: 500}}
+  - {name: limited, match: {id: 429}, respond: {status: 429, off_contract: true, headers: {Retry-After: "5"}}}
+  - {name: teapot, match: {id: 418}, respond: {status: 418, off_contract: true, body: {error: short and stout}}}
 `), scenario.Env{Contract: c, HasFixture: func(string) bool { return true }})
 	require.NoError(t, err)
 	return &ruleset.Set{Fixtures: fixtures, Rules: parsed}
@@ -94,6 +96,17 @@ func TestDecide(t *testing.T) {
 			want: negotiate.Plan{By: "override", Kind: negotiate.Example, Example: "finished", Seed: 1, Delay: latency}},
 		{name: "a delay and a fault override", id: 42, o: &negotiate.Overrides{Delay: &second, Fault: "reset"},
 			want: negotiate.Plan{By: "override", Kind: negotiate.Generated, Seed: 1, Delay: second, Fault: "reset"}},
+		{name: "an off-contract override", id: 404, o: &negotiate.Overrides{Code: 429, OffContract: true},
+			want: negotiate.Plan{By: "override", Rule: "not-found", Kind: negotiate.Custom, Status: 429, OffContract: true, Seed: 1, Delay: latency}},
+		{name: "a rule's off-contract answer", id: 429,
+			want: negotiate.Plan{By: "scenario limited", Rule: "limited", Kind: negotiate.Custom, Status: 429, OffContract: true, Seed: 1, Delay: latency,
+				Headers: map[string]string{"Retry-After": "5"}}},
+		{name: "a rule's custom body", id: 418,
+			want: negotiate.Plan{By: "scenario teapot", Rule: "teapot", Kind: negotiate.Custom, Status: 418, OffContract: true, Seed: 1, Delay: latency,
+				Body: map[string]any{"error": "short and stout"}}},
+		{name: "code=404 replaces an off-contract rule, on the contract", id: 429, o: &negotiate.Overrides{Code: 404},
+			want: negotiate.Plan{By: "override", Rule: "limited", Kind: negotiate.Example, Example: "not_found", Seed: 1, Delay: latency,
+				Headers: map[string]string{"Retry-After": "5"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,9 +143,14 @@ func TestParse(t *testing.T) {
 		{name: "Prefer code", prefer: "code=404", want: negotiate.Overrides{Code: 404}},
 		{name: "query wins", prefer: "code=500", query: "__code=404", want: negotiate.Overrides{Code: 404}},
 		{name: "standard preferences ignored", prefer: "return=minimal, example=not_found", want: negotiate.Overrides{Example: "not_found"}},
-		{name: "undocumented code", prefer: "code=418", field: "Prefer", reason: "code 418 is not a status the contract documents (200, 400, 404, 500)"},
-		{name: "unknown preference", prefer: "colour=red", field: "Prefer", reason: `unknown preference "colour"; crawlkit reads code, example, dynamic, seed, delay, fault`},
-		{name: "unknown override", query: "__colour=red", field: "__colour", reason: "unknown override; crawlkit reads __code, __example, __dynamic, __seed, __delay, __fault"},
+		{name: "undocumented code", prefer: "code=418", field: "Prefer", reason: `code 418 is not a status the contract documents (200, 400, 404, 500); add "off-contract" to the Prefer header to answer it on purpose`},
+		{name: "off-contract code", prefer: "code=429, off-contract", want: negotiate.Overrides{Code: 429, OffContract: true}},
+		{name: "off-contract in the query", query: "__code=503&__off-contract=true", want: negotiate.Overrides{Code: 503, OffContract: true}},
+		{name: "undocumented code in the query", query: "__code=429", field: "__code", reason: "code 429 is not a status the contract documents (200, 400, 404, 500); add __off-contract=true to answer it on purpose"},
+		{name: "off-contract success", prefer: "code=200, off-contract", field: "Prefer", reason: "code 200: off-contract answers an error status, 400 to 599"},
+		{name: "off-contract without a code", prefer: "off-contract", field: "Prefer", reason: "off-contract goes with a code, as code=429, off-contract"},
+		{name: "unknown preference", prefer: "colour=red", field: "Prefer", reason: `unknown preference "colour"; crawlkit reads code, example, dynamic, seed, delay, fault, off-contract`},
+		{name: "unknown override", query: "__colour=red", field: "__colour", reason: "unknown override; crawlkit reads __code, __example, __dynamic, __seed, __delay, __fault, __off-contract"},
 		{name: "unknown fault", query: "__fault=fire", field: "__fault", reason: "fault must be one of reset, empty, malformed, hang, bad-gateway"},
 		{name: "repeated", query: "__code=404&__code=500", field: "__code", reason: "must be given once, not 2 times"},
 	}

@@ -23,16 +23,22 @@ type Overrides struct {
 	Seed    *uint64
 	Delay   *scenario.Delay
 	Fault   string
+	// OffContract allows a Code the contract does not document: the answer
+	// is sent unvalidated and marked.
+	OffContract bool
 }
 
 // Empty reports whether the request asks for nothing.
 func (o *Overrides) Empty() bool {
-	return o.Code == 0 && o.Example == "" && o.Dynamic == nil && o.Seed == nil && o.Delay == nil && o.Fault == ""
+	return o.Code == 0 && o.Example == "" && o.Dynamic == nil && o.Seed == nil && o.Delay == nil && o.Fault == "" && !o.OffContract
 }
 
 // Preferences are the overrides crawlkit reads, as Prefer preferences or
-// as query parameters with the QueryPrefix.
-var Preferences = [...]string{"code", "example", "dynamic", "seed", "delay", "fault"}
+// as query parameters with the QueryPrefix. off-contract takes no value in
+// Prefer: "code=429, off-contract".
+var Preferences = [...]string{"code", "example", "dynamic", "seed", "delay", "fault", offContractPreference}
+
+const offContractPreference = "off-contract"
 
 // QueryPrefix starts an override given as a query parameter: __code=404.
 const QueryPrefix = "__"
@@ -103,6 +109,15 @@ func Parse(header http.Header, query url.Values, c *spec.Contract) (*Overrides, 
 		values[pref], source[pref] = vs[0], name
 	}
 
+	if value, ok := values[offContractPreference]; ok {
+		switch strings.ToLower(value) {
+		case "", "true", "1":
+			o.OffContract = true
+		case "false", "0":
+		default:
+			bad(source[offContractPreference], "off-contract takes no value, or true or false")
+		}
+	}
 	for name, value := range values {
 		field := source[name]
 		switch name {
@@ -111,8 +126,11 @@ func Parse(header http.Header, query url.Values, c *spec.Contract) (*Overrides, 
 			switch {
 			case err != nil:
 				bad(field, "code must be an HTTP status, one of "+c.StatusList())
-			case !c.Documented(code):
-				bad(field, "code "+strconv.Itoa(code)+" is not a status the contract documents ("+c.StatusList()+")")
+			case o.OffContract && !scenario.OffContractStatus(code):
+				bad(field, "code "+strconv.Itoa(code)+": off-contract answers an error status, 400 to 599")
+			case !o.OffContract && !c.Documented(code):
+				bad(field, "code "+strconv.Itoa(code)+" is not a status the contract documents ("+c.StatusList()+"); add "+
+					offContractHint(field)+" to answer it on purpose")
 			default:
 				o.Code = code
 			}
@@ -151,10 +169,22 @@ func Parse(header http.Header, query url.Values, c *spec.Contract) (*Overrides, 
 			}
 		}
 	}
+	if _, coded := values["code"]; o.OffContract && !coded {
+		bad(source[offContractPreference], "off-contract goes with a code, as code=429, off-contract")
+	}
 	if len(fields) > 0 {
 		return nil, fields
 	}
 	return o, nil
+}
+
+// offContractHint is how to ask for an off-contract answer where the code
+// was given: in Prefer or as a query parameter.
+func offContractHint(field string) string {
+	if field == "Prefer" {
+		return `"off-contract" to the Prefer header`
+	}
+	return QueryPrefix + offContractPreference + "=true"
 }
 
 // clip keeps what a client sent short in messages.

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"encoding/json"
 	"bytes"
 	"errors"
 	"fmt"
@@ -63,7 +64,7 @@ func Parse(source string, data []byte, env Env) ([]Rule, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, &Error{File: source, Line: yamlLine(err), Reason: yamlReason(err)}
+		return nil, yamlErrors(source, err)
 	}
 	var lines struct {
 		Scenarios []yaml.Node `yaml:"scenarios"`
@@ -102,16 +103,32 @@ func Check(r *Rule, env Env) error {
 	}
 	resp := &r.Respond
 	bodies := 0
-	for _, set := range []bool{resp.Example != "", resp.Fixture != "", resp.Crawl != nil, resp.Progression != nil} {
+	for _, set := range []bool{resp.Example != "", resp.Fixture != "", resp.Crawl != nil, resp.Progression != nil, resp.Body != nil} {
 		if set {
 			bodies++
 		}
 	}
 	if bodies > 1 {
-		add("respond: example, fixture, crawl and progression exclude each other")
+		add("respond: example, fixture, crawl, progression and body exclude each other")
 	}
-	if resp.Status != 0 && !env.Contract.Documented(resp.Status) {
-		add("respond.status %d: the contract does not document it (documented: %s)", resp.Status, env.Contract.StatusList())
+	switch {
+	case resp.OffContract && !OffContractStatus(resp.Status):
+		add("respond.off_contract: answers an error status, 400 to 599, not %d", resp.Status)
+	case resp.OffContract && bodies > 0 && resp.Body == nil:
+		add("respond.off_contract: answers with status, headers and body only, not an example, fixture, crawl or progression")
+	case resp.Status != 0 && !resp.OffContract && !env.Contract.Documented(resp.Status):
+		add("respond.status %d: the contract does not document it (documented: %s); add off_contract: true to answer it on purpose", resp.Status, env.Contract.StatusList())
+	}
+	if resp.Body != nil && resp.Status == 0 {
+		add("respond.body: give the status it is sent with")
+	}
+	if _, err := json.Marshal(resp.Body); err != nil {
+		add("respond.body: not a JSON value (mappings need string keys)")
+	}
+	for name, value := range resp.Headers {
+		if !validHeader(name, value) {
+			add("respond.headers %q: a header name and a value without control characters", name)
+		}
 	}
 	if resp.Example != "" {
 		status := env.Contract.Examples.Status(resp.Example)
@@ -171,22 +188,102 @@ func isStatus(s string) bool {
 	return false
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-func yamlLine(err error) int {
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
+// validHeader reports a header name (a token) and value a response can carry.
+func validHeader(name, value string) bool {
+	if name == "" || strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+		return false
 	}
-	return 0
+	for _, r := range name {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`"(),/:;<=>?@[\]{}`, r) {
+			return false
+		}
+	}
+	return true
 }
 
-func yamlReason(err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
-	msg = lineRE.ReplaceAllString(msg, "")
-	msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, ": :", ":")), " ")
-	return strings.TrimPrefix(msg, ": ")
+var lineRE = regexp.MustCompile(`line (\d+)`)
+
+// yamlErrors turns the YAML decoder's errors into one Error a line, each
+// said in the file's terms: which key, what it holds, what was expected.
+func yamlErrors(source string, err error) error {
+	var typeErr *yaml.TypeError
+	if !errors.As(err, &typeErr) {
+		// A syntax error ("yaml: line 2: ..."), or one of this package's
+		// readers of ids and delays ("line 3: id: ...").
+		msg, syntax := strings.CutPrefix(err.Error(), "yaml: ")
+		line := 0
+		if m := lineRE.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
+		}
+		if syntax {
+			msg = "not valid YAML: " + msg
+		}
+		return &Error{File: source, Line: line, Reason: msg}
+	}
+	var errs []error
+	for _, msg := range typeErr.Errors {
+		line := 0
+		if m := lineRE.FindStringSubmatch(msg); m != nil {
+			line, _ = strconv.Atoi(m[1])
+			msg = strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
+		}
+		errs = append(errs, &Error{File: source, Line: line, Reason: yamlReason(msg)})
+	}
+	return errors.Join(errs...)
+}
+
+// yamlTypes says, for each Go type the decoder names, which key of the file
+// it is and what that key expects.
+var yamlTypes = map[string][2]string{
+	"scenario.file":        {"the file", "a mapping: scenarios: and a list of rules"},
+	"[]scenario.Rule":      {"scenarios:", "a list of rules, each starting - name: ..."},
+	"scenario.Rule":        {"a rule", "a mapping of name, description, match and respond"},
+	"scenario.Match":       {"match", "a mapping of id, key, header and query"},
+	"scenario.Respond":     {"respond", "a mapping of status, example, fixture, crawl, progression, body, headers, off_contract, delay and fault"},
+	"scenario.CrawlShape":  {"crawl", "a mapping of status, screenshots and seed"},
+	"scenario.Progression": {"progression", "a mapping of statuses and screenshots"},
+	"map[string]string":    {"header, query or headers", "a mapping of names to text"},
+	"[]string":             {"statuses", "a list, as [in_queue, processing, finished]"},
+	"int":                  {"status or screenshots", "a whole number"},
+	"uint64":               {"seed", "a whole number, 0 or more"},
+	"string":               {"a text field", "text"},
+	"bool":                 {"off_contract", "true or false"},
+}
+
+// yamlKinds names YAML's node tags as a person reads them.
+var yamlKinds = map[string]string{"!!seq": "a list", "!!map": "a mapping", "!!str": "text", "!!int": "a number",
+	"!!float": "a number", "!!bool": "true or false", "!!null": "nothing"}
+
+var (
+	cannotRE  = regexp.MustCompile("^cannot unmarshal (!![a-z]+)(?: `([^`]*)`)? into \\*?(.+)$")
+	unknownRE = regexp.MustCompile(`^field (\S+) not found in type \*?(.+)$`)
+)
+
+// yamlReason rewrites one decoder message: "cannot unmarshal !!seq into
+// scenario.Respond" becomes "respond holds a list; it expects a mapping of
+// status, example, ...".
+func yamlReason(msg string) string {
+	if m := cannotRE.FindStringSubmatch(msg); m != nil {
+		got := yamlKinds[m[1]]
+		if got == "" {
+			got = m[1]
+		}
+		if m[2] != "" {
+			got += " " + strconv.Quote(m[2])
+		}
+		if t, ok := yamlTypes[strings.TrimPrefix(m[3], "*")]; ok {
+			return fmt.Sprintf("%s holds %s; it expects %s", t[0], got, t[1])
+		}
+		return fmt.Sprintf("%s is not what this key expects", got)
+	}
+	if m := unknownRE.FindStringSubmatch(msg); m != nil {
+		if t, ok := yamlTypes[m[2]]; ok {
+			return fmt.Sprintf("%s is not a key of %s, which is %s", m[1], t[0], t[1])
+		}
+		return m[1] + " is not a key here"
+	}
+	return msg
 }
 
 // UnmarshalYAML reads one id, a "from-to" range, or a list of them.

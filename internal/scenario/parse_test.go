@@ -67,7 +67,10 @@ func TestParseErrorsNameFileLineAndRule(t *testing.T) {
 		name, doc, want string
 	}{
 		{"yaml syntax", "scenarios:\n  - name: a\n    match: {id: [1,\n", "s.yaml:"},
-		{"unknown field", "scenarios:\n  - name: a\n    respnd: {status: 404}\n", "s.yaml:3: field respnd not found"},
+		{"unknown field", "scenarios:\n  - name: a\n    respnd: {status: 404}\n", "s.yaml:3: respnd is not a key of a rule, which is a mapping of name, description, match and respond"},
+		{"a list for a mapping", "scenarios:\n  - name: a\n    respond: [404]\n", "s.yaml:3: respond holds a list; it expects a mapping of status"},
+		{"a list for the file", "- name: a\n", "s.yaml:1: the file holds a list; it expects a mapping: scenarios: and a list of rules"},
+		{"off contract by mistake", "scenarios:\n  - name: a\n    respond: {status: 429}\n", "respond.status 429: the contract does not document it (documented: 200, 400, 404, 500); add off_contract: true to answer it on purpose"},
 		{"bad id", "scenarios:\n  - name: a\n    match: {id: abc}\n", "s.yaml:3: id: \"abc\" is not a crawl id"},
 		{"reversed range", "scenarios:\n  - name: a\n    match: {id: 9-3}\n", "the range ends before it starts"},
 		{"bad delay", "scenarios:\n  - name: a\n    respond: {delay: soon}\n", "s.yaml:3: delay \"soon\""},
@@ -78,7 +81,7 @@ func TestParseErrorsNameFileLineAndRule(t *testing.T) {
 		{"unknown fixture", "scenarios:\n  - name: a\n    respond: {fixture: x.json}\n", `respond.fixture "x.json"`},
 		{"two bodies", "scenarios:\n  - name: a\n    respond: {example: not_found, crawl: {status: finished}}\n", "exclude each other"},
 		{"bad crawl status", "scenarios:\n  - name: a\n    respond: {crawl: {status: done}}\n", `respond.crawl.status "done"`},
-		{"progression not final", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [in_queue, processing]}}\n", "ends in finished, error or cancelled"},
+		{"progression ending twice", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [processing, finished, error]}}\n", `"finished" ends a crawl`},
 		{"progression out of order", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [processing, in_queue, finished]}}\n", "in_queue cannot follow processing"},
 		{"queued crawl with screenshots", "scenarios:\n  - name: a\n    respond: {crawl: {status: in_queue, screenshots: 5}}\n", "a crawl in_queue has no screenshots yet"},
 		{"progression processing nothing", "scenarios:\n  - name: a\n    respond: {progression: {statuses: [processing, finished], screenshots: 0}}\n", "respond.progression.screenshots 0: a crawl processing takes pages"},

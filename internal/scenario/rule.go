@@ -54,17 +54,29 @@ type Match struct {
 	Query  map[string]string `yaml:"query,omitempty" json:"query,omitempty"`
 }
 
-// Respond says how a rule answers. Example, Fixture, Crawl and Progression
-// exclude each other; Status alone answers with the contract's example for it.
+// Respond says how a rule answers. Example, Fixture, Crawl, Progression
+// and Body exclude each other; Status alone answers with the contract's
+// example for it. A status the contract does not document (401, 429, 503...)
+// needs OffContract: such answers are sent unvalidated and marked, never by
+// mistake.
 type Respond struct {
 	Status      int          `yaml:"status,omitempty" json:"status,omitempty"`
 	Example     string       `yaml:"example,omitempty" json:"example,omitempty"`
 	Fixture     string       `yaml:"fixture,omitempty" json:"fixture,omitempty"`
 	Crawl       *CrawlShape  `yaml:"crawl,omitempty" json:"crawl,omitempty"`
 	Progression *Progression `yaml:"progression,omitempty" json:"progression,omitempty"`
-	Delay       Delay        `yaml:"delay,omitempty" json:"delay,omitzero"`
-	Fault       string       `yaml:"fault,omitempty" json:"fault,omitempty"`
+	// Body is the body to send, as JSON, with Status.
+	Body any `yaml:"body,omitempty" json:"body,omitempty"`
+	// Headers are added to the answer (Retry-After, say).
+	Headers     map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	OffContract bool              `yaml:"off_contract,omitempty" json:"off_contract,omitempty"`
+	Delay       Delay             `yaml:"delay,omitempty" json:"delay,omitzero"`
+	Fault       string            `yaml:"fault,omitempty" json:"fault,omitempty"`
 }
+
+// OffContractStatus reports whether status may be answered off the
+// contract: an error status, 400 to 599.
+func OffContractStatus(status int) bool { return status >= 400 && status <= 599 }
 
 // CrawlShape asks for a generated crawl of a given status or size.
 type CrawlShape struct {
@@ -246,30 +258,34 @@ func (d Delay) String() string {
 // MarshalText writes the delay for JSON listings.
 func (d Delay) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// FinalStatus returns the progression's last status.
+// FinalStatus returns the progression's last status, where it stays.
 func (p *Progression) FinalStatus() string { return p.Statuses[len(p.Statuses)-1] }
 
-// validStatuses says whether statuses make a progression: running ones, in
-// order, then one final status.
+// Stalls reports whether the progression stays in a running status: a crawl
+// stuck in_queue or processing, as QA needs to reproduce.
+func (p *Progression) Stalls() bool { return !crawl.Final(p.FinalStatus()) }
+
+// validProgression says whether statuses make a progression: running ones,
+// in_queue before processing, then a final status, or a running one it
+// stays in (a stalled crawl).
 func validProgression(statuses []string) error {
-	if len(statuses) < 2 {
-		return fmt.Errorf("a progression needs at least two statuses, the last a final one")
-	}
-	last := statuses[len(statuses)-1]
-	if !crawl.Final(last) {
-		return fmt.Errorf("a progression ends in finished, error or cancelled, not %q", last)
+	if len(statuses) < 1 {
+		return fmt.Errorf("a progression needs at least one status: in_queue, processing, then finished, error or cancelled")
 	}
 	seenProcessing := false
-	for _, s := range statuses[:len(statuses)-1] {
-		switch s {
-		case crawl.StatusInQueue:
-			if seenProcessing {
-				return fmt.Errorf("in_queue cannot follow processing")
-			}
-		case crawl.StatusProcessing:
+	for i, s := range statuses {
+		last := i == len(statuses)-1
+		switch {
+		case s == crawl.StatusInQueue && seenProcessing:
+			return fmt.Errorf("in_queue cannot follow processing")
+		case s == crawl.StatusProcessing:
 			seenProcessing = true
+		case s == crawl.StatusInQueue:
+		case crawl.Final(s) && last:
+		case crawl.Final(s):
+			return fmt.Errorf("%q ends a crawl: it can only be the last status", s)
 		default:
-			return fmt.Errorf("%q before the last status: only in_queue and processing may come before it", s)
+			return fmt.Errorf("%q is not a crawl status (in_queue, processing, finished, error, cancelled)", s)
 		}
 	}
 	return nil

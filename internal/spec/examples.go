@@ -8,6 +8,10 @@ import (
 	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
+// defaultExampleKey names, on a response, the example a mock answers with
+// when asked for the status without a name.
+const defaultExampleKey = "x-default-example"
+
 // ExampleSet holds the operation's named response examples, ready to send.
 type ExampleSet struct {
 	byName map[string]Example
@@ -20,7 +24,7 @@ type ExampleSet struct {
 	names []string
 }
 
-func newExampleSet(byName map[string]Example) (*ExampleSet, error) {
+func newExampleSet(byName map[string]Example, defaults map[int]string) (*ExampleSet, error) {
 	ex := &ExampleSet{byName: byName, bodies: map[string][]byte{}, errors: map[string]envelope.Error{}, first: map[int]string{}}
 	for name := range byName {
 		ex.names = append(ex.names, name)
@@ -45,6 +49,12 @@ func newExampleSet(byName map[string]Example) (*ExampleSet, error) {
 			ex.first[e.Status] = name
 		}
 	}
+	for status, name := range defaults {
+		if ex.byName[name].Status != status {
+			return nil, fmt.Errorf("%w: the %s of %d, %q, is not one of its examples", ErrInvalid, defaultExampleKey, status, name)
+		}
+		ex.first[status] = name
+	}
 	return ex, nil
 }
 
@@ -61,7 +71,8 @@ func (ex *ExampleSet) Names() []string { return slices.Clone(ex.names) }
 func (ex *ExampleSet) Status(name string) int { return ex.byName[name].Status }
 
 // Default is the example a status answers with when none is named: the
-// first of its examples by name, "" when it has none.
+// response's x-default-example, or else the first of its examples by name;
+// "" when it has none.
 func (ex *ExampleSet) Default(status int) string { return ex.first[status] }
 
 // Render returns example name's status, and its body for a success or its

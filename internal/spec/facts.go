@@ -69,11 +69,26 @@ func NewContract(doc *openapi3.T) (*Contract, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex, err := newExampleSet(named)
+	ex, err := newExampleSet(named, defaultExamples(op))
 	if err != nil {
 		return nil, err
 	}
 	return &Contract{Doc: doc, Operation: op, Statuses: Statuses(op), BasePaths: BasePaths(doc), Examples: ex}, nil
+}
+
+// defaultExamples reads each response's x-default-example.
+func defaultExamples(op *openapi3.Operation) map[int]string {
+	out := map[int]string{}
+	for code, resp := range op.Responses.Map() {
+		status, err := strconv.Atoi(code)
+		if err != nil || resp.Value == nil {
+			continue
+		}
+		if name, ok := resp.Value.Extensions[defaultExampleKey].(string); ok {
+			out[status] = name
+		}
+	}
+	return out
 }
 
 // Documented reports whether the contract declares status for the operation.

@@ -29,7 +29,6 @@ const maxAdminBody = 1 << 20
 // run time, behind the admin guard; and the health check, open to all.
 func (s *Server) adminHandler() http.Handler {
 	routes := map[string]map[string]http.Handler{
-		"":                {http.MethodGet: s.console},
 		"catalog":         {http.MethodGet: http.HandlerFunc(s.adminCatalog)},
 		"requests":        {http.MethodGet: s.journal.ListHandler(), http.MethodDelete: s.journal.ClearHandler()},
 		"requests/stream": {http.MethodGet: s.journal.StreamHandler(s.stopping)},
@@ -37,16 +36,20 @@ func (s *Server) adminHandler() http.Handler {
 		"reset":           {http.MethodPost: http.HandlerFunc(s.adminReset)},
 		"scenarios":       {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
 	}
-	for _, asset := range console.Assets() {
-		routes[asset] = map[string]http.Handler{http.MethodGet: s.console}
-	}
 	guarded := httpserver.Guard(s.cfg.AdminToken, s.route(routes))
-	health := s.route(map[string]map[string]http.Handler{
+	// Open to all: the health check, and the console's page, which holds no
+	// data and asks for the token the API calls need.
+	open := map[string]map[string]http.Handler{
 		"health": {http.MethodGet: http.HandlerFunc(s.health), http.MethodHead: http.HandlerFunc(s.health)},
-	})
+		"":       {http.MethodGet: s.console, http.MethodHead: s.console},
+	}
+	for _, asset := range console.Assets() {
+		open[asset] = map[string]http.Handler{http.MethodGet: s.console, http.MethodHead: s.console}
+	}
+	public := s.route(open)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == httpserver.AdminPrefix+"health" {
-			health.ServeHTTP(w, r)
+		if _, ok := open[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]; ok {
+			public.ServeHTTP(w, r)
 			return
 		}
 		guarded.ServeHTTP(w, r)

@@ -5,8 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,31 +15,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit"
+	"github.com/crawlkit/crawlkit/internal/browsertest"
 	"github.com/crawlkit/crawlkit/mockserver"
 )
-
-// chromium finds Debian's Chromium. CI installs it; elsewhere the test is
-// skipped when it is missing, never in CI.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("no Chromium: .ci/run installs Debian's chromium package")
-	}
-	t.Skip("no Chromium on this machine: apt-get install chromium")
-	return ""
-}
 
 // TestPageInHeadlessChromium loads the example page from one origin, calling
 // the mock on another with the X-API-KEY header, so the browser sends CORS
 // preflights; it follows a progressing crawl to its end and shows a 404 and
 // a 500 as a user would read them.
 func TestPageInHeadlessChromium(t *testing.T) {
-	exe := chromium(t)
 	srv, err := mockserver.New(context.Background(), mockserver.Config{Seed: 1, Fixtures: crawlkit.Fixtures(), Catalog: true, CORS: true})
 	require.NoError(t, err)
 	var preflights atomic.Int32
@@ -63,24 +45,7 @@ func TestPageInHeadlessChromium(t *testing.T) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	pageURL := "http://localhost:" + port + "/index.html?poll=100&api=" + api.URL
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	browser, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
-
+	browser := browsertest.New(t, 90*time.Second)
 	require.NoError(t, chromedp.Do(browser,
 		chromedp.Navigate(pageURL),
 		chromedp.WaitVisible(`#progress-status[data-final="true"]`),

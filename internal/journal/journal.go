@@ -79,9 +79,13 @@ func (j *Journal) Add(e Entry, u *url.URL) {
 	if u != nil {
 		e.URL = RedactedURL(u)
 	}
+	data, err := json.Marshal(e) // once, whatever the number of subscribers
+	if err != nil {
+		return
+	}
 	for sub := range j.subs {
 		select {
-		case sub.ch <- e:
+		case sub.ch <- data:
 		default:
 			delete(j.subs, sub)
 			close(sub.ch)

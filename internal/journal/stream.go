@@ -1,7 +1,7 @@
 package journal
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,19 +15,20 @@ import (
 // says it is alive.
 const (
 	MaxSubscribers = 16
-	subscriberLag  = 256
+	subscriberLag  = 4096
 	keepAlive      = 15 * time.Second
 )
 
 // ErrTooManySubscribers is returned by Subscribe past MaxSubscribers.
 var ErrTooManySubscribers = errors.New("too many journal subscribers")
 
-type subscriber struct{ ch chan Entry }
+type subscriber struct{ ch chan []byte }
 
-// Subscribe returns a channel of the entries added from now on, URLs
-// redacted, and a function that ends the subscription. The channel is
-// closed when the subscriber falls too far behind (it is dropped) or ends.
-func (j *Journal) Subscribe() (<-chan Entry, func(), error) {
+// Subscribe returns a channel of the entries added from now on, each as
+// JSON, URLs redacted, and a function that ends the subscription. The
+// channel is closed when the subscriber falls too far behind (it is
+// dropped) or ends.
+func (j *Journal) Subscribe() (<-chan []byte, func(), error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if len(j.subs) >= MaxSubscribers {
@@ -36,7 +37,7 @@ func (j *Journal) Subscribe() (<-chan Entry, func(), error) {
 	if j.subs == nil {
 		j.subs = map[*subscriber]struct{}{}
 	}
-	sub := &subscriber{ch: make(chan Entry, subscriberLag)}
+	sub := &subscriber{ch: make(chan []byte, subscriberLag)}
 	j.subs[sub] = struct{}{}
 	cancel := func() {
 		j.mu.Lock()
@@ -71,6 +72,7 @@ func (j *Journal) StreamHandler(stop <-chan struct{}) http.Handler {
 		w.WriteHeader(http.StatusOK)
 		_, _ = fmt.Fprint(w, ": crawlkit journal\n\n")
 		_ = rc.Flush()
+		var buf bytes.Buffer
 		tick := time.NewTicker(keepAlive)
 		defer tick.Stop()
 		for {
@@ -83,14 +85,26 @@ func (j *Journal) StreamHandler(stop <-chan struct{}) http.Handler {
 				if _, err := fmt.Fprint(w, ": alive\n\n"); err != nil || rc.Flush() != nil {
 					return
 				}
-			case e, ok := <-entries:
+			case data, ok := <-entries:
 				if !ok {
 					_, _ = fmt.Fprint(w, "event: dropped\ndata: {\"reason\":\"the stream fell behind\"}\n\n")
 					_ = rc.Flush()
 					return
 				}
-				data, _ := json.Marshal(e)
-				if _, err := fmt.Fprintf(w, "data: %s\n\n", data); err != nil || rc.Flush() != nil {
+				// Write what is waiting too, then flush once: a busy mock
+				// costs a write per batch, not per request.
+				buf.Reset()
+				for more := true; more && buf.Len() < 256<<10; {
+					buf.WriteString("data: ")
+					buf.Write(data)
+					buf.WriteString("\n\n")
+					select {
+					case data, more = <-entries:
+					default:
+						more = false
+					}
+				}
+				if _, err := w.Write(buf.Bytes()); err != nil || rc.Flush() != nil {
 					return
 				}
 			}

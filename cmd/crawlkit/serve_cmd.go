@@ -142,8 +142,19 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.addr, err)
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s%s\n", ln.Addr(), adminNote(ln.Addr(), o.adminTok))
 	return srv.Serve(ctx, ln)
+}
+
+// adminNote tells, on the start-up line, that the admin API and console
+// answer only loopback callers while the mock listens beyond loopback
+// without a token: inside a container, say, nobody could reach them.
+func adminNote(addr net.Addr, token string) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if token != "" || !ok || tcp.IP.IsLoopback() {
+		return ""
+	}
+	return " (the admin API and console at /__crawlkit/ answer loopback callers only: set --admin-token or CRAWLKIT_ADMIN_TOKEN to reach them from elsewhere)"
 }
 
 // parseLatency reads --latency: a duration with its unit, or a range of

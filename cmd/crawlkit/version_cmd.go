@@ -10,6 +10,13 @@ import (
 	"github.com/crawlkit/crawlkit/internal/spec"
 )
 
+// Set by the release build (-ldflags -X main.version=... -X main.commit=...);
+// empty in any other build.
+var (
+	version string
+	commit  string
+)
+
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
@@ -19,15 +26,22 @@ func newVersionCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "crawlkit %s (spec %s, %s)\n", moduleVersion(), doc.Info.Version, runtime.Version())
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "crawlkit %s (spec %s, %s)\n", buildVersion(), doc.Info.Version, runtime.Version())
 			return err
 		},
 	}
 }
 
-// moduleVersion is the version go install recorded, or "devel" for a build
+// buildVersion is the version and commit a release build was stamped
+// with, or else the version go install recorded, or "devel" for a build
 // from a work tree.
-func moduleVersion() string {
+func buildVersion() string {
+	if version != "" {
+		if commit != "" {
+			return version + ", commit " + commit
+		}
+		return version
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok || info.Main.Version == "" || info.Main.Version == "(devel)" {
 		return "devel"

@@ -1,0 +1,63 @@
+"use strict";
+// The JavaScript API of crawlkit, for test runners' global setup (Vitest,
+// Jest, Playwright): start the mock on a free loopback port, use its URL,
+// stop it at the end.
+const { spawn } = require("child_process");
+const { binaryPath } = require("./binary.js");
+
+const listening = /^listening on (http:\/\/\S+)/;
+
+/**
+ * Starts `crawlkit serve` on 127.0.0.1 and a free port.
+ * @param {import("./index").StartOptions} [options]
+ * @returns {Promise<import("./index").Mock>}
+ */
+function start(options) {
+  const o = options || {};
+  const args = ["serve", "--addr", o.addr || "127.0.0.1:0"];
+  if (o.seed !== undefined) args.push("--seed", String(o.seed));
+  if (o.fixtures) args.push("--fixtures", o.fixtures);
+  if (o.scenarios) args.push("--scenarios", o.scenarios);
+  if (o.args) args.push(...o.args);
+  return new Promise((resolve, reject) => {
+    let child;
+    try {
+      child = spawn(o.binary || binaryPath(), args, { stdio: ["ignore", "pipe", "pipe"], env: Object.assign({}, process.env, o.env) });
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    let out = "";
+    let errors = "";
+    let started = false;
+    const exited = new Promise((done) => child.on("exit", (code, signal) => done({ code, signal })));
+    child.stderr.on("data", (chunk) => {
+      errors += chunk;
+      if (o.stderr) o.stderr.write(chunk);
+    });
+    child.stdout.on("data", (chunk) => {
+      if (started) return;
+      out += chunk;
+      const line = out.split("\n")[0];
+      const m = listening.exec(line);
+      if (!m) return;
+      started = true;
+      resolve({
+        url: m[1],
+        process: child,
+        stop() {
+          if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+          return exited.then(() => undefined);
+        },
+      });
+    });
+    child.on("error", (err) => { if (!started) reject(err); });
+    exited.then(({ code, signal }) => {
+      if (started) return;
+      const said = errors.trim().split("\n").filter(Boolean).pop();
+      reject(new Error(said || "crawlkit exited before listening (" + (signal || "exit code " + code) + ")"));
+    });
+  });
+}
+
+module.exports = { start, binaryPath };

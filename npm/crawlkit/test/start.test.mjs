@@ -1,0 +1,38 @@
+// The JavaScript API from node's test runner, as a test runner's global
+// setup uses it, against the binary installed with the package.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { start } from "crawlkit";
+
+const require = createRequire(import.meta.url);
+
+test("start serves the seed crawl, then stops", async () => {
+  const mock = await start({ seed: 1 });
+  assert.match(mock.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const res = await fetch(mock.url + "/crawl/info?id=12345&key=demo");
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.data.id, 12345);
+  assert.equal(body.data.domain, "example.com");
+  await mock.stop();
+  assert.notEqual(mock.process.exitCode ?? mock.process.signalCode, null, "the process has exited");
+  await assert.rejects(fetch(mock.url + "/crawl/info?id=1&key=demo"), "nothing listens any more");
+});
+
+test("the same seed gives the same crawl on two mocks", async () => {
+  const [a, b] = await Promise.all([start({ seed: 7, args: ["--now", "2026-12-01T09:00:00Z"] }), start({ seed: 7, args: ["--now", "2026-12-01T09:00:00Z"] })]);
+  const [x, y] = await Promise.all([a, b].map((m) => fetch(m.url + "/crawl/info?id=42&key=k").then((r) => r.text())));
+  assert.equal(x, y);
+  await Promise.all([a.stop(), b.stop()]);
+});
+
+test("start rejects with crawlkit's error when it cannot start", async () => {
+  await assert.rejects(start({ fixtures: "/does/not/exist" }), /--fixtures: .*no such file or directory/);
+});
+
+test("CommonJS has the same API", () => {
+  const cjs = require("crawlkit");
+  assert.equal(typeof cjs.start, "function");
+  assert.equal(cjs.start, start);
+});

@@ -95,13 +95,13 @@ func Wrap(next http.Handler, o Options) http.Handler {
 		logLine(ctx, o, r, rec, x, elapsed)
 		if o.Journal != nil && (o.Journaled == nil || o.Journaled(r)) {
 			o.Journal.Add(journal.Entry{
-				Time:       start.UTC(),
-				Method:     r.Method,
-				CrawlID:    x.CrawlID,
-				Status:     rec.Status,
-				DurationMS: float64(elapsed.Microseconds()) / 1000,
-				RequestID:  x.RequestID,
-				AnsweredBy: x.AnsweredBy,
+				Time:        start.UTC(),
+				Method:      r.Method,
+				CrawlID:     x.CrawlID,
+				Status:      rec.Status,
+				DurationMS:  float64(elapsed.Microseconds()) / 1000,
+				RequestID:   x.RequestID,
+				AnsweredBy:  x.AnsweredBy,
 				Fault:       x.Fault,
 				OffContract: x.OffContract,
 				Violations:  x.Violations,

@@ -54,11 +54,7 @@ func (c *Coverage) answered(status int, documented bool, code string) {
 
 // counts writes counts as "a ×2, b never", keys sorted.
 func counts(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := sortedKeys(m)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		if m[k] == 0 {

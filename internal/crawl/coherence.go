@@ -148,8 +148,9 @@ func OnDomain(rawURL, domain string) bool {
 // Pending reports whether a screenshot in status is still to be taken.
 func Pending(status string) bool { return status == StatusInQueue || status == StatusProcessing }
 
-// tally counts the screenshots by outcome.
-func (c *Crawl) tally() (finished, failed, pending int) {
+// Tally counts the screenshots by outcome: what processed and failed
+// count, and those still to be taken.
+func (c *Crawl) Tally() (finished, failed, pending int) {
 	for _, s := range c.Screenshots {
 		switch {
 		case s.Status == StatusFinished:
@@ -173,7 +174,7 @@ func (k *checker) domain() {
 func (k *checker) counters() {
 	k.reads("/processed", "/failed", "/total_discovered", "/max_urls", "/screenshots/*/status")
 	c := k.c
-	finished, failed, _ := c.tally()
+	finished, failed, _ := c.Tally()
 	if c.Processed != finished {
 		k.add("/processed", RuleCounters, "processed is %d but %d screenshots are finished", c.Processed, finished)
 	}
@@ -193,7 +194,7 @@ func (k *checker) counters() {
 func (k *checker) status() {
 	k.reads("/status", "/started", "/finished", "/error", "/created_at", "/screenshots/*/status")
 	c := k.c
-	_, _, pending := c.tally()
+	_, _, pending := c.Tally()
 	switch c.Status {
 	case StatusInQueue:
 		if c.Started != 0 || c.Finished != 0 || len(c.Screenshots) != 0 {

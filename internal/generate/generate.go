@@ -238,14 +238,7 @@ func (b *builder) crawl(opts Options, at anchor) *crawl.Crawl {
 			}
 		}
 	}
-	for _, s := range c.Screenshots {
-		switch s.Status {
-		case crawl.StatusError:
-			c.Failed++
-		case crawl.StatusFinished:
-			c.Processed++
-		}
-	}
+	c.Processed, c.Failed, _ = c.Tally()
 	c.TotalDiscovered = b.discovered(c, status, reason, n)
 	if status == crawl.StatusProcessing {
 		return c

@@ -61,15 +61,7 @@ func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int)
 		for i := done; i < done+pending; i++ {
 			makePending(&c.Screenshots[i], i == done)
 		}
-		c.Processed, c.Failed = 0, 0
-		for _, s := range c.Screenshots {
-			switch s.Status {
-			case crawl.StatusError:
-				c.Failed++
-			case crawl.StatusFinished:
-				c.Processed++
-			}
-		}
+		c.Processed, c.Failed, _ = c.Tally()
 		// More discovered than done, growing towards the final count.
 		grown := final.TotalDiscovered * (step + 1) / (steps + 1)
 		c.TotalDiscovered = min(max(grown, done+pending, done+1), max(final.TotalDiscovered, done+1))

@@ -35,9 +35,6 @@ const (
 	RuleRecent = "running-is-recent"
 )
 
-// Rules lists every rule name.
-var Rules = [...]string{RuleDomain, RuleCounters, RuleShotOutcome, RuleStatus, RuleTimes, RuleFinishedAddsUp, RulePagesLeft, RuleErrorExplained, RuleRecent}
-
 // Bounds of RuleRecent: how long ago a running crawl may have been created
 // or started, and how far ahead of now a time may be (clocks differ).
 const (

@@ -42,12 +42,6 @@ func New(seed uint64, now time.Time) *Generator {
 	return &Generator{seed: seed, now: now.UTC().Truncate(time.Second)}
 }
 
-// Seed returns the generator's seed.
-func (g *Generator) Seed() uint64 { return g.seed }
-
-// Now returns the instant the generator's crawls are timed relative to.
-func (g *Generator) Now() time.Time { return g.now }
-
 // Check says what is wrong with opts, or nil.
 func (opts Options) Check() error {
 	switch {

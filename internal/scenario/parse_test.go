@@ -54,7 +54,7 @@ scenarios:
 	assert.Equal(t, "1, 10-20", rules[1].Match.ID.String())
 	assert.Equal(t, scenario.Delay{Min: 100 * time.Millisecond, Max: 800 * time.Millisecond}, rules[1].Respond.Delay)
 	assert.Equal(t, 250*time.Millisecond, rules[2].Respond.Delay.Max)
-	assert.Equal(t, "finished", rules[4].Respond.Progression.FinalStatus())
+	assert.Equal(t, "finished", rules[4].Respond.Progression.Statuses[2])
 
 	req := &scenario.Request{ID: 15, Key: "sk_qa", Query: map[string][]string{}}
 	assert.True(t, rules[1].Match.Matches(req))

@@ -258,13 +258,6 @@ func (d Delay) String() string {
 // MarshalText writes the delay for JSON listings.
 func (d Delay) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// FinalStatus returns the progression's last status, where it stays.
-func (p *Progression) FinalStatus() string { return p.Statuses[len(p.Statuses)-1] }
-
-// Stalls reports whether the progression stays in a running status: a crawl
-// stuck in_queue or processing, as QA needs to reproduce.
-func (p *Progression) Stalls() bool { return !crawl.Final(p.FinalStatus()) }
-
 // validProgression says whether statuses make a progression: running ones,
 // in_queue before processing, then a final status, or a running one it
 // stays in (a stalled crawl).

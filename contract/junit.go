@@ -7,24 +7,24 @@ import (
 	"strings"
 )
 
+// junitCounts are the attributes a suite and the whole report share.
+type junitCounts struct {
+	Name   string `xml:"name,attr"`
+	Tests  int    `xml:"tests,attr"`
+	Fails  int    `xml:"failures,attr"`
+	Errors int    `xml:"errors,attr"`
+	Skips  int    `xml:"skipped,attr"`
+	Time   string `xml:"time,attr"`
+}
+
 type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Name    string       `xml:"name,attr"`
-	Tests   int          `xml:"tests,attr"`
-	Fails   int          `xml:"failures,attr"`
-	Errors  int          `xml:"errors,attr"`
-	Skips   int          `xml:"skipped,attr"`
-	Time    string       `xml:"time,attr"`
-	Suites  []junitSuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	junitCounts
+	Suites []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Fails      int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skips      int             `xml:"skipped,attr"`
-	Time       string          `xml:"time,attr"`
+	junitCounts
 	Timestamp  string          `xml:"timestamp,attr"`
 	Properties []junitProperty `xml:"properties>property,omitempty"`
 	Cases      []junitCase     `xml:"testcase"`
@@ -56,10 +56,8 @@ func seconds(ms float64) string { return fmt.Sprintf("%.3f", ms/1000) }
 // WriteJUnit writes the report as JUnit XML, one testcase per case: a case
 // not run is an error, and what the run covered is the suite's properties.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	suite := junitSuite{
-		Name: "crawlkit contract", Tests: len(r.Cases), Fails: r.Failed, Errors: r.NotRun, Skips: r.Skipped,
-		Time: seconds(r.DurationMS), Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
-	}
+	counts := junitCounts{Name: "crawlkit contract", Tests: len(r.Cases), Fails: r.Failed, Errors: r.NotRun, Skips: r.Skipped, Time: seconds(r.DurationMS)}
+	suite := junitSuite{junitCounts: counts, Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05")}
 	if r.Coverage != nil {
 		for _, p := range r.Coverage.properties() {
 			suite.Properties = append(suite.Properties, junitProperty{Name: p[0], Value: xmlSafe(p[1])})
@@ -96,8 +94,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		jc.SystemOut = xmlSafe(out.String())
 		suite.Cases = append(suite.Cases, jc)
 	}
-	doc := junitSuites{Name: "crawlkit contract", Tests: suite.Tests, Fails: suite.Fails, Errors: suite.Errors,
-		Skips: suite.Skips, Time: suite.Time, Suites: []junitSuite{suite}}
+	doc := junitSuites{junitCounts: counts, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}

@@ -130,6 +130,24 @@ func TestConsoleInChromium(t *testing.T) {
 	assert.Empty(t, problems, "the console logs no error")
 }
 
+// TestConsoleAsksForTheToken: behind an admin token, the page opens,
+// asks for the token once, and then shows the data.
+func TestConsoleAsksForTheToken(t *testing.T) {
+	srv := withCatalog(t, mockserver.Config{AdminToken: "qa-s3cret"})
+	browser := browsertest.New(t, time.Minute)
+	require.NoError(t, chromedp.Do(browser,
+		chromedp.Navigate(srv.url+"/__crawlkit/"),
+		chromedp.WaitVisible(`#token-form`),
+		chromedp.SetValue(`#token`, "qa-s3cret"),
+		chromedp.Click(`#token-form button[type="submit"]`),
+		chromedp.WaitVisible(`button[data-entry="not-found"]`),
+		chromedp.Click(`#tab-journal`),
+	))
+	_, err := chromedp.Run(browser, chromedp.Poll[bool](`document.querySelector("#stream-state").innerText === "Live."`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the live journal, with the token too")
+}
+
 func quoteJS(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }

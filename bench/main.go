@@ -81,6 +81,9 @@ type Report struct {
 	ContractMS  float64   `json:"contract_suite_ms"`
 	// Growth holds crawlkit's figures as crawls and connections grow.
 	Growth []Growth `json:"growth,omitempty"`
+	// Fresh holds crawlkit's figures for crawls never seen before, beside
+	// the same loads on a cached crawl.
+	Fresh []Fresh `json:"fresh,omitempty"`
 }
 
 // Growth is crawlkit's cost at one size of crawl and one number of connections.
@@ -101,10 +104,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	skipPrism := fs.Bool("no-prism", false, "measure crawlkit and the baseline only")
 	growth := fs.Bool("growth", false, "measure only how crawlkit's cost grows with crawl size and connections")
 	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
+	fresh := fs.Bool("fresh", false, "measure only crawls never seen before beside cached ones")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := ensureTools(ctx, !*skipPrism, stderr); err != nil {
+	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && *random == 0, stderr); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "crawlkit-bench")
@@ -128,6 +132,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rep.Results = append(rep.Results, res)
 		return writeReport(rep, *out, fmt.Sprintf("Never-repeated ids for %s at %d connections: %d requests, %.0f a second, %d answers not 2xx, peak RSS %.1f MB, RSS at the end %.1f MB.\n",
 			random, *conns, res.Requests, res.RequestsPerS, res.Errors, res.PeakRSSMB, res.EndRSSMB), stdout)
+	}
+	if *fresh {
+		if rep.Fresh, err = measureFresh(ctx, crawlkit, *duration, *conns); err != nil {
+			return err
+		}
+		return writeReport(rep, *out, freshTable(rep.Fresh), stdout)
 	}
 	if *growth {
 		if rep.Growth, err = measureGrowth(ctx, crawlkit, tmp, *duration); err != nil {
@@ -161,6 +171,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			rep.Results = append(rep.Results, pr)
 			fmt.Fprintf(stderr, "%s: prism %.0f req/s\n", c.Name, pr.RequestsPerS)
 		}
+	}
+	if rep.Fresh, err = measureFresh(ctx, crawlkit, *duration, *conns); err != nil {
+		return err
 	}
 	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {
 		return err
@@ -295,12 +308,14 @@ func measure(ctx context.Context, c benchCase, header map[string]string, command
 		return Result{}, nil, 0, fmt.Errorf("%s did not start: %w", name, err)
 	}
 	startup := time.Since(start)
-	first := time.Now()
+	firstMS, _, _, err := timeAnswer(ctx, url, header)
+	if err != nil {
+		return Result{}, nil, 0, err
+	}
 	status, body, err := fetch(ctx, url, header)
 	if err != nil {
 		return Result{}, nil, 0, err
 	}
-	firstMS := ms(time.Since(first))
 	res, err := wrk(ctx, url, header, d, conns)
 	if err != nil {
 		return Result{}, nil, 0, err
@@ -341,6 +356,31 @@ func waitUp(ctx context.Context, url string, limit time.Duration) error {
 		}
 		time.Sleep(2 * time.Millisecond)
 	}
+}
+
+// timeAnswer times one answer from the request to its last byte, read and
+// dropped as it comes (holding it would time the client's memory too), in
+// ms; kb is its size.
+func timeAnswer(ctx context.Context, url string, header map[string]string) (ms, kb float64, status int, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	took := time.Since(start)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return float64(took.Microseconds()) / 1000, float64(n) / 1024, resp.StatusCode, nil
 }
 
 func fetch(ctx context.Context, url string, header map[string]string) (int, []byte, error) {
@@ -481,6 +521,10 @@ func table(rep *Report) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.2f | %.2f | %.1f | %.0f | %.1f |\n",
 			r.Case, r.Server, r.RequestsPerS, ratio, r.P50MS, r.P99MS, r.PeakRSSMB, r.StartupMS, r.FirstMS)
+	}
+	if len(rep.Fresh) > 0 {
+		b.WriteString("\nCrawls never seen before, beside the same load on a cached crawl (crawlkit only):\n\n")
+		b.WriteString(freshTable(rep.Fresh))
 	}
 	fmt.Fprintf(&b, "\nThe contract suite against a local mock: %.0f ms.\n", rep.ContractMS)
 	return b.String()

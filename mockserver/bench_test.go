@@ -52,6 +52,9 @@ func BenchmarkHandler(b *testing.B) {
 		benchRequests(b, srv, func(i int) string { return "/crawl/info?key=demo&id=" + strconv.Itoa(100000+i) }, nil)
 	})
 	b.Run("huge-10000", func(b *testing.B) { benchRequests(b, srv, fixed("id=10000&key=demo"), nil) })
+	b.Run("huge-10000-fresh", func(b *testing.B) { // a new seed each time: made, checked and streamed
+		benchRequests(b, srv, func(i int) string { return "/crawl/info?id=10000&key=demo&__seed=" + strconv.Itoa(1000+i) }, nil)
+	})
 	b.Run("bad-key-400", func(b *testing.B) { benchRequests(b, srv, fixed("id=1&key=invalid"), nil) })
 	b.Run("forced-404", func(b *testing.B) {
 		benchRequests(b, srv, fixed("id=1&key=demo"), map[string]string{"Prefer": "code=404"})

@@ -18,9 +18,18 @@ const (
 
 // bodyCache keeps prepared bodies, least recently used out first, within a
 // budget of entries and of bytes for small bodies and another for large.
+// A streamed crawl is admitted the second time it is asked for: a day of
+// large crawls asked once each (random ids) never fills it, while the one
+// a client polls is served from memory.
 type bodyCache struct {
 	small, large *tier
+	// seen holds the keys of streamed crawls asked for once, with the size
+	// of their body.
+	seen *lru.Cache[cacheKey, int]
 }
+
+// seenKeys bounds the streamed crawls remembered as asked for once.
+const seenKeys = 1024
 
 func newBodyCache(entries int, smallBudget, largeBudget int64) (*bodyCache, error) {
 	small, err := newTier(entries, smallBudget)
@@ -31,8 +40,23 @@ func newBodyCache(entries int, smallBudget, largeBudget int64) (*bodyCache, erro
 	if err != nil {
 		return nil, err
 	}
-	return &bodyCache{small: small, large: large}, nil
+	seen, err := lru.New[cacheKey, int](seenKeys)
+	if err != nil {
+		return nil, err
+	}
+	return &bodyCache{small: small, large: large, seen: seen}, nil
 }
+
+// admit reports whether the streamed crawl of k is to be kept, and the
+// size its body had: true the second time k is asked for, if it fits the
+// budget for large bodies.
+func (c *bodyCache) admit(k cacheKey) (int, bool) {
+	size, ok := c.seen.Peek(k)
+	return size, ok && int64(size) <= c.large.budget
+}
+
+// streamed records that the crawl of k was streamed whole, size bytes.
+func (c *bodyCache) streamed(k cacheKey, size int) { c.seen.Add(k, size) }
 
 func (c *bodyCache) get(k cacheKey) (*prepared, bool) {
 	if p, ok := c.small.entries.Get(k); ok {
@@ -52,6 +76,7 @@ func (c *bodyCache) add(k cacheKey, p *prepared) {
 func (c *bodyCache) purge() {
 	c.small.entries.Purge()
 	c.large.entries.Purge()
+	c.seen.Purge()
 }
 
 // size returns the entries and bytes held.

@@ -54,3 +54,33 @@ func TestLargeBodiesHaveTheirOwnBudget(t *testing.T) {
 	_, size := c.size()
 	assert.Equal(t, int64(500+3*largeBody), size)
 }
+
+func TestStreamedCrawlsAreAdmittedTheSecondTime(t *testing.T) {
+	c, err := newBodyCache(100, 1000, 4*largeBody)
+	require.NoError(t, err)
+	tests := []struct {
+		name  string
+		key   cacheKey
+		sent  int // bytes streamed the first time; 0: never sent whole
+		admit bool
+	}{
+		{"asked for once before", cacheKey{id: 1}, 2 * largeBody, true},
+		{"never sent whole", cacheKey{id: 2}, 0, false},
+		{"over the large budget", cacheKey{id: 3}, 5 * largeBody, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.sent > 0 {
+				c.streamed(tt.key, tt.sent)
+			}
+			size, ok := c.admit(tt.key)
+			assert.Equal(t, tt.admit, ok)
+			if ok {
+				assert.Equal(t, tt.sent, size, "the size the buffer is made for")
+			}
+		})
+	}
+	c.purge()
+	_, ok := c.admit(cacheKey{id: 1})
+	assert.False(t, ok, "a purge forgets what was asked for")
+}

@@ -71,12 +71,16 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 		s.playFault(w, r, &p, id)
 		return
 	}
-	status, body, violations, err := s.render(ctx, &p, id)
+	status, a, err := s.render(ctx, &p, id)
 	if err != nil {
+		if ctx.Err() != nil {
+			return // the client gave up while its answer was made
+		}
 		s.log.ErrorContext(ctx, "render answer", "id", id, "err", err)
 		s.sendError(w, r, http.StatusInternalServerError, envelope.CodeInternal, "Internal server error", nil)
 		return
 	}
+	defer a.close()
 	if p.OffContract {
 		// Off the contract on purpose: marked, and sent as it is.
 		x.OffContract = true
@@ -84,10 +88,10 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 		if _, _, retry := envelope.OffContract(status); retry > 0 && p.Body == nil && w.Header().Get("Retry-After") == "" {
 			w.Header().Set("Retry-After", strconv.Itoa(retry))
 		}
-		envelope.WriteJSON(w, status, body)
+		envelope.WriteJSON(w, status, a.body)
 		return
 	}
-	s.send(w, r, status, body, violations)
+	s.send(w, r, status, a)
 }
 
 // reject answers a request refused before negotiation, after the latency

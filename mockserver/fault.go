@@ -61,8 +61,8 @@ func (s *Server) playFault(w http.ResponseWriter, r *http.Request, p *negotiate.
 		s.closeConn(w, false)
 	case scenario.FaultMalformed:
 		body := []byte(`{"success":true,"data":{`)
-		if prep, err := s.generated(ctx, p.Seed, id, p.Opts); err == nil {
-			body = prep.body[:len(prep.body)/2]
+		if whole, err := s.generatedBody(ctx, p, id); err == nil {
+			body = whole[:len(whole)/2]
 		}
 		w.Header().Set(FaultHeader, p.Fault)
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")

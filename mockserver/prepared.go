@@ -33,48 +33,78 @@ type prepared struct {
 	violations validate.Violations
 }
 
-// render returns the status, body and violations of a plan's answer.
-func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, []byte, validate.Violations, error) {
-	var (
-		prep *prepared
-		err  error
-	)
+// answer is a body to send and its verdict: bytes, or a large crawl that is
+// encoded while it is sent (see stream.go).
+type answer struct {
+	body       []byte
+	crawl      *crawl.Crawl
+	violations validate.Violations
+	// release frees the large-render slot a streamed crawl holds.
+	release func()
+	// key names a streamed crawl, for the cache.
+	key cacheKey
+	// keep, when set, is the size the streamed body had before: it is
+	// kept in the cache this time.
+	keep int
+}
+
+// close frees what the answer holds once it is sent, or not sent.
+func (a *answer) close() {
+	if a.release != nil {
+		a.release()
+		a.release = nil
+	}
+}
+
+func answerOf(p *prepared) *answer { return &answer{body: p.body, violations: p.violations} }
+
+// render returns the status and the answer of a plan. The caller closes it.
+func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, *answer, error) {
 	switch p.Kind {
 	case negotiate.Example:
 		status, body, env := s.contract.Examples.Render(p.Example)
 		if env != nil {
 			body, violations := s.errorBody(ctx, status, env)
-			return status, body, violations, nil
+			return status, &answer{body: body, violations: violations}, nil
 		}
-		prep, err = s.prepare(ctx, cacheKey{example: p.Example}, func() ([]byte, error) { return body, nil })
+		prep, err := s.prepareBytes(ctx, cacheKey{example: p.Example}, body)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, answerOf(prep), nil
 	case negotiate.Custom:
 		body, err := s.customBody(ctx, p)
 		if err != nil || p.OffContract {
-			return p.Status, body, nil, err
+			return p.Status, &answer{body: body}, err
 		}
-		return p.Status, body, s.validator.JSONResponse(ctx, p.Status, body), nil
+		return p.Status, &answer{body: body, violations: s.validator.JSONResponse(ctx, p.Status, body)}, nil
 	case negotiate.Fixture:
 		fx := p.Fixture
-		prep, err = s.prepare(ctx, cacheKey{fixture: fx.File, id: fx.ID}, func() ([]byte, error) { return fx.Body, nil })
+		prep, err := s.prepareBytes(ctx, cacheKey{fixture: fx.File, id: fx.ID}, fx.Body)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, answerOf(prep), nil
 	case negotiate.Progression:
 		poll := s.progressions.next(progressKey{rule: p.Rule, seed: p.Seed, id: id})
 		if last := len(p.Progression.Statuses) - 1; poll > last {
 			poll = last // every poll past the end is the end
 		}
-		prep, err = s.prepare(ctx, cacheKey{seed: p.Seed, id: id, progression: p.Rule, poll: poll}, func() ([]byte, error) {
-			c, err := s.generator(p.Seed).Progress(id, p.Progression.Statuses, p.Progression.Size(), poll)
-			if err != nil {
-				return nil, err
-			}
-			return encodeCrawl(c)
+		key := cacheKey{seed: p.Seed, id: id, progression: p.Rule, poll: poll}
+		a, err := s.crawlAnswer(ctx, key, p.Progression.Size(), func() (*crawl.Crawl, error) {
+			return s.crawls(p.Seed).Progress(id, p.Progression.Statuses, p.Progression.Size(), poll)
 		})
+		return http.StatusOK, a, err
 	default:
-		prep, err = s.generated(ctx, p.Seed, id, p.Opts)
+		size := 0
+		if p.Opts.SetScreenshots {
+			size = p.Opts.Screenshots
+		}
+		a, err := s.crawlAnswer(ctx, cacheKey{seed: p.Seed, id: id, opts: p.Opts}, size, func() (*crawl.Crawl, error) {
+			return s.crawls(p.Seed).Crawl(id, p.Opts)
+		})
+		return http.StatusOK, a, err
 	}
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	return http.StatusOK, prep.body, prep.violations, nil
 }
 
 // customBody is a custom answer's body: the rule's own, or the envelope of
@@ -91,14 +121,104 @@ func (s *Server) customBody(ctx context.Context, p *negotiate.Plan) ([]byte, err
 	return envelope.NewError(code, message, exchange.From(ctx).RequestID).Body(), nil
 }
 
-func (s *Server) generated(ctx context.Context, seed uint64, id int64, opts generate.Options) (*prepared, error) {
-	return s.prepare(ctx, cacheKey{seed: seed, id: id, opts: opts}, func() ([]byte, error) {
-		c, err := s.generator(seed).Crawl(id, opts)
+// prepareBytes returns a body given as bytes (an example, a fixture) with
+// its verdict, checked by kin-openapi once and cached.
+func (s *Server) prepareBytes(ctx context.Context, key cacheKey, body []byte) (*prepared, error) {
+	if p, ok := s.cache.get(key); ok {
+		return p, nil
+	}
+	p := &prepared{body: body, violations: s.validator.JSONResponse(ctx, http.StatusOK, body)}
+	s.cache.add(key, p)
+	return p, nil
+}
+
+// crawlAnswer returns a crawl made by build, checked against the contract
+// as the Go value it is, before it is encoded. A crawl asked for with
+// streamFrom screenshots or more is made in a large-render slot and
+// streamed; others are encoded whole and cached.
+func (s *Server) crawlAnswer(ctx context.Context, key cacheKey, size int, build func() (*crawl.Crawl, error)) (*answer, error) {
+	if p, ok := s.cache.get(key); ok {
+		return answerOf(p), nil
+	}
+	if size < streamFrom {
+		p, err := s.prepareCrawl(ctx, key, build)
 		if err != nil {
 			return nil, err
 		}
-		return encodeCrawl(c)
-	})
+		return answerOf(p), nil
+	}
+	release, err := s.renders.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := s.cache.get(key); ok { // made while this request waited
+		release()
+		return answerOf(p), nil
+	}
+	c, err := build()
+	if err != nil {
+		release()
+		return nil, err
+	}
+	violations := s.check(ctx, c)
+	if len(violations) > 0 || c.Screenshots == nil {
+		// A crawl that breaks the contract is encoded whole, before its
+		// status is sent: it may not encode at all, and the stream writes
+		// screenshot lists only.
+		body, err := encodeCrawl(c)
+		release()
+		if err != nil {
+			return nil, err
+		}
+		return &answer{body: body, violations: violations}, nil
+	}
+	a := &answer{crawl: c, release: release, key: key}
+	if size, ok := s.cache.admit(key); ok {
+		a.keep = size
+	}
+	return a, nil
+}
+
+// prepareCrawl makes, checks and encodes a crawl whole, and caches it.
+func (s *Server) prepareCrawl(ctx context.Context, key cacheKey, build func() (*crawl.Crawl, error)) (*prepared, error) {
+	c, err := build()
+	if err != nil {
+		return nil, err
+	}
+	violations := s.check(ctx, c)
+	body, err := encodeCrawl(c)
+	if err != nil {
+		return nil, err
+	}
+	p := &prepared{body: body, violations: violations}
+	s.cache.add(key, p)
+	return p, nil
+}
+
+// check is the crawl's success body checked against the contract.
+func (s *Server) check(ctx context.Context, c *crawl.Crawl) validate.Violations {
+	return s.validator.Value(ctx, http.StatusOK, envelope.NewSuccess(c))
+}
+
+// generatedBody is the whole body of a generated crawl, for a fault that
+// breaks it: made in a large-render slot when it is large.
+func (s *Server) generatedBody(ctx context.Context, p *negotiate.Plan, id int64) ([]byte, error) {
+	key := cacheKey{seed: p.Seed, id: id, opts: p.Opts}
+	if prep, ok := s.cache.get(key); ok {
+		return prep.body, nil
+	}
+	if p.Opts.SetScreenshots && p.Opts.Screenshots >= streamFrom {
+		release, err := s.renders.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
+	prep, err := s.prepareCrawl(ctx, key, func() (*crawl.Crawl, error) { return s.crawls(p.Seed).Crawl(id, p.Opts) })
+	if err != nil {
+		return nil, err
+	}
+	return prep.body, nil
 }
 
 func encodeCrawl(c *crawl.Crawl) ([]byte, error) {
@@ -107,17 +227,4 @@ func encodeCrawl(c *crawl.Crawl) ([]byte, error) {
 		return nil, fmt.Errorf("encode crawl %d: %w", c.ID, err)
 	}
 	return b, nil
-}
-
-func (s *Server) prepare(ctx context.Context, key cacheKey, build func() ([]byte, error)) (*prepared, error) {
-	if p, ok := s.cache.get(key); ok {
-		return p, nil
-	}
-	body, err := build()
-	if err != nil {
-		return nil, err
-	}
-	p := &prepared{body: body, violations: s.validator.JSONResponse(ctx, http.StatusOK, body)}
-	s.cache.add(key, p)
-	return p, nil
 }

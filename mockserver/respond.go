@@ -16,7 +16,7 @@ func (s *Server) sendError(w http.ResponseWriter, r *http.Request, status int, c
 	env := envelope.NewError(code, message, "")
 	env.Fields = fields
 	body, violations := s.errorBody(r.Context(), status, env)
-	s.send(w, r, status, body, violations)
+	s.send(w, r, status, &answer{body: body, violations: violations})
 }
 
 // probeRequestID stands for the request id while an error body is
@@ -51,16 +51,21 @@ func (s *Server) errorBody(ctx context.Context, status int, env *envelope.Error)
 // send writes a response whose violations of the contract are known: they
 // are logged and reported in a header, and with Strict the response becomes
 // a 500 INTERNAL_ERROR naming them.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, body []byte, violations validate.Violations) {
-	if len(violations) > 0 {
+func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, a *answer) {
+	if len(a.violations) > 0 {
 		x := exchange.From(r.Context())
-		x.Violations = violations.Strings()
+		x.Violations = a.violations.Strings()
 		summary := exchange.HeaderValue(x.Violations)
 		w.Header().Set(ViolationsHeader, summary)
 		if s.cfg.Strict {
 			env := envelope.NewError(envelope.CodeInternal, "Response breaks the contract: "+summary, x.RequestID)
-			status, body = http.StatusInternalServerError, env.Body()
+			envelope.WriteJSON(w, http.StatusInternalServerError, env.Body())
+			return
 		}
 	}
-	envelope.WriteJSON(w, status, body)
+	if a.crawl != nil {
+		s.stream(w, r, a)
+		return
+	}
+	envelope.WriteJSON(w, status, a.body)
 }

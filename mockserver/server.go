@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/auth"
 	"github.com/crawlkit/crawlkit/internal/console"
+	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/exchange"
 	"github.com/crawlkit/crawlkit/internal/generate"
@@ -38,6 +40,10 @@ type Server struct {
 	negotiator *negotiate.Negotiator
 	auth       *auth.Checker
 	cache      *bodyCache
+	// renders bounds the large crawls made at once.
+	renders renderSlots
+	// crawls makes the crawls of a seed.
+	crawls func(seed uint64) crawlSource
 	// verdicts holds the verdicts of error envelopes, by status and body.
 	verdicts     *lru.Cache[string, validate.Violations]
 	journal      *journal.Journal
@@ -130,12 +136,14 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 		},
 		auth:         auth.New(auth.Config{Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
 		cache:        cache,
+		renders:      newRenderSlots(runtime.GOMAXPROCS(0)),
 		verdicts:     verdicts,
 		journal:      journal.New(cfg.JournalEntries),
 		progressions: progs,
 		console:      console.Handler(httpserver.AdminPrefix),
 		stopping:     make(chan struct{}),
 	}
+	s.crawls = func(seed uint64) crawlSource { return generate.New(seed, s.now) }
 	s.rules.Store(ruleset.Empty())
 	// Routed by hand, not by http.ServeMux: its redirects to clean paths
 	// would answer outside the API's envelope.
@@ -161,8 +169,12 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	return s, nil
 }
 
-// generator makes the crawls of seed, timed to the server's now.
-func (s *Server) generator(seed uint64) *generate.Generator { return generate.New(seed, s.now) }
+// crawlSource makes the crawls of one seed: the generator, timed to the
+// server's now, or in tests one that breaks them.
+type crawlSource interface {
+	Crawl(id int64, opts generate.Options) (*crawl.Crawl, error)
+	Progress(id int64, statuses []string, screenshots, poll int) (*crawl.Crawl, error)
+}
 
 // sources says where the server reads its fixtures and scenarios.
 func (s *Server) sources() ruleset.Sources {

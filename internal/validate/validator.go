@@ -6,10 +6,13 @@ package validate
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -30,6 +33,9 @@ type Validator struct {
 	valid *lru.Cache[string, struct{}]
 	// split, when the contract allows it, validates large bodies in parts.
 	split *itemSplit
+	// compiled holds, by status, the JSON body's schema compiled for Value.
+	compiled map[int]*node
+	values   valueChecker
 }
 
 // validQueries bounds the queries remembered as valid.
@@ -64,6 +70,7 @@ func New(doc *openapi3.T) (*Validator, error) {
 	}
 	return &Validator{
 		contract: c,
+		compiled: compileBodies(op),
 		split:    findSplit(op),
 		valid:    valid,
 		router:   router,
@@ -123,11 +130,57 @@ func (v *Validator) wholeResponse(ctx context.Context, r *http.Request, status i
 	return nil
 }
 
+// Value is JSONResponse for the body encoding/json makes of value, without
+// making it: the same verdict and the same violations, in the same order,
+// at a small part of the cost. A body of a status whose response is not a
+// plain JSON schema (a required header, a readOnly property...) is encoded
+// and checked by JSONResponse.
+func (v *Validator) Value(ctx context.Context, status int, value any) Violations {
+	n, ok := v.compiled[status]
+	if !ok {
+		body, err := json.Marshal(value)
+		if err != nil {
+			return Violations{{Reason: "body cannot be encoded as JSON: " + err.Error()}}
+		}
+		return v.JSONResponse(ctx, status, body)
+	}
+	var out Violations
+	v.values.check(n, reflect.ValueOf(value), false, make(path, 0, 8), &out)
+	return out
+}
+
+// compileBodies compiles the JSON body schema of each response of op that
+// Value can check alone: one without required headers, whose schema reads
+// no property as readOnly or writeOnly.
+func compileBodies(op *openapi3.Operation) map[int]*node {
+	compiled := map[int]*node{}
+	for code, ref := range op.Responses.Map() {
+		status, err := strconv.Atoi(code)
+		if err != nil || ref.Value == nil {
+			continue
+		}
+		required := false
+		for _, h := range ref.Value.Headers {
+			required = required || (h.Value != nil && h.Value.Required)
+		}
+		media := ref.Value.Content.Get("application/json")
+		if required || media == nil || media.Schema == nil || media.Schema.Value == nil {
+			continue
+		}
+		if n, ok := compileSchema(media.Schema.Value); ok {
+			compiled[status] = n
+		}
+	}
+	return compiled
+}
+
 // Documented reports whether the contract declares status for the operation.
 func (v *Validator) Documented(status int) bool { return v.contract.Documented(status) }
 
 // JSONResponse is Response for a JSON body with no other headers, as a
 // fixture or a generated body is checked before it is served.
 func (v *Validator) JSONResponse(ctx context.Context, status int, body []byte) Violations {
-	return v.Response(ctx, nil, status, http.Header{"Content-Type": {"application/json"}}, body)
+	return v.Response(ctx, nil, status, jsonHeader(), body)
 }
+
+func jsonHeader() http.Header { return http.Header{"Content-Type": {"application/json"}} }

@@ -37,7 +37,7 @@ func TestSeedBodiesValidate(t *testing.T) {
 }
 
 // mutate decodes body, applies change to it and encodes it again.
-func mutate(t *testing.T, body []byte, change func(m map[string]any)) []byte {
+func mutate(t testing.TB, body []byte, change func(m map[string]any)) []byte {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, json.Unmarshal(body, &m))
@@ -53,17 +53,21 @@ func shotOf(m map[string]any) map[string]any {
 	return crawlOf(m)["screenshots"].([]any)[0].(map[string]any)
 }
 
-func TestBrokenBodiesAreRejected(t *testing.T) {
-	v := newValidator(t)
+// brokenBody is a body that breaks the contract, and where.
+type brokenBody struct {
+	name    string
+	status  int
+	body    []byte
+	pointer string
+	reason  string
+}
+
+// brokenBodies are the bodies the validator must reject, each with the
+// pointer it must name; the differential test holds the fast check to them too.
+func brokenBodies(t testing.TB) []brokenBody {
 	ok := fixture(t, "crawl-12345.json")
 	bad := fixture(t, "errors/invalid-api-key.json")
-	tests := []struct {
-		name    string
-		status  int
-		body    []byte
-		pointer string
-		reason  string
-	}{
+	return []brokenBody{
 		{"id as a string", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["id"] = "12345" }), "/data/id", `"12345" is not an integer of at least 1`},
 		{"missing required field", 200, mutate(t, ok, func(m map[string]any) { delete(shotOf(m), "response_code") }), "/data/screenshots/0/response_code", `property "response_code" is missing`},
 		{"crawl status outside its enum", 200, mutate(t, ok, func(m map[string]any) { crawlOf(m)["status"] = "done" }), "/data/status", `"done" is not one of "in_queue", "processing", "finished", "error", "cancelled"`},
@@ -81,6 +85,11 @@ func TestBrokenBodiesAreRejected(t *testing.T) {
 		{"error body without request id", 400, mutate(t, bad, func(m map[string]any) { m["details"] = map[string]any{} }), "/details/request_id", ""},
 		{"crawl on an error status", 404, ok, "/code", ""},
 	}
+}
+
+func TestBrokenBodiesAreRejected(t *testing.T) {
+	v := newValidator(t)
+	tests := brokenBodies(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			vs := v.JSONResponse(context.Background(), tt.status, tt.body)

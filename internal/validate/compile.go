@@ -76,7 +76,36 @@ type compiler struct {
 func compileSchema(s *openapi3.Schema) (*node, bool) {
 	c := &compiler{nodes: map[*openapi3.Schema]*node{}}
 	n := c.compile(s)
+	for _, n := range c.nodes {
+		if n.onSameValueCycle() {
+			n.slow = true
+		}
+	}
 	return n, !c.direction
+}
+
+// onSameValueCycle reports whether n applies to a value through its own
+// anyOf or allOf, at any depth: kin-openapi stops such a loop by
+// accepting the value at its second visit, which a walk of the node graph
+// would not end.
+func (n *node) onSameValueCycle() bool {
+	seen := map[*node]bool{}
+	var reaches func(m *node) bool
+	reaches = func(m *node) bool {
+		for _, next := range append(append([]*node{}, m.anyOf...), m.allOf...) {
+			if next == n {
+				return true
+			}
+			if !seen[next] {
+				seen[next] = true
+				if reaches(next) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return reaches(n)
 }
 
 func (c *compiler) compile(s *openapi3.Schema) *node {

@@ -51,6 +51,11 @@ var (
 
 // Config says what to check and how.
 type Config struct {
+	// Spec is the OpenAPI document (YAML or JSON, 3.0 or 3.1) every check
+	// runs against; nil is the embedded openapi.yaml.
+	Spec []byte
+	// SpecName names Spec in errors, as its file's path.
+	SpecName string
 	// BaseURL is the API base, as https://api.screenshotcenter.com/api/v1;
 	// /crawl/info is appended.
 	BaseURL string

@@ -60,7 +60,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := validate.Load(ctx)
+	v, err := validate.LoadData(ctx, cfg.SpecName, cfg.Spec)
 	if err != nil {
 		return nil, err
 	}

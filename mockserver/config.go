@@ -51,6 +51,13 @@ const (
 // Config sets up a mock server. The zero value serves seed 0 with any key
 // but those starting with "invalid", no fixtures and no scenarios.
 type Config struct {
+	// Spec is the OpenAPI document (YAML or JSON, 3.0 or 3.1) the mock
+	// serves and validates against; nil is the embedded openapi.yaml.
+	// Crawls are generated to its schemas, and its documented statuses
+	// are on the contract.
+	Spec []byte
+	// SpecName names Spec in errors, as its file's path.
+	SpecName string
 	// Seed seeds the generated crawls: the same seed, Now and id give the
 	// same body.
 	Seed uint64

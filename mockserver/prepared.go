@@ -160,12 +160,13 @@ func (s *Server) crawlAnswer(ctx context.Context, key cacheKey, size int, build 
 		release()
 		return nil, err
 	}
-	violations := s.check(ctx, c)
-	if len(violations) > 0 || c.Screenshots == nil {
+	data := s.shaper.Crawl(c, key.seed)
+	violations := s.check(ctx, data)
+	if len(violations) > 0 || c.Screenshots == nil || !s.shaper.Identity() {
 		// A crawl that breaks the contract is encoded whole, before its
 		// status is sent: it may not encode at all, and the stream writes
-		// screenshot lists only.
-		body, err := encodeCrawl(c)
+		// screenshot lists only, of the generator's own crawls.
+		body, err := encodeCrawl(c.ID, data)
 		release()
 		if err != nil {
 			return nil, err
@@ -185,8 +186,9 @@ func (s *Server) prepareCrawl(ctx context.Context, key cacheKey, build func() (*
 	if err != nil {
 		return nil, err
 	}
-	violations := s.check(ctx, c)
-	body, err := encodeCrawl(c)
+	data := s.shaper.Crawl(c, key.seed)
+	violations := s.check(ctx, data)
+	body, err := encodeCrawl(c.ID, data)
 	if err != nil {
 		return nil, err
 	}
@@ -195,9 +197,10 @@ func (s *Server) prepareCrawl(ctx context.Context, key cacheKey, build func() (*
 	return p, nil
 }
 
-// check is the crawl's success body checked against the contract.
-func (s *Server) check(ctx context.Context, c *crawl.Crawl) validate.Violations {
-	return s.validator.Value(ctx, http.StatusOK, envelope.NewSuccess(c))
+// check is the success body of a crawl, as the shaper made it, checked
+// against the contract.
+func (s *Server) check(ctx context.Context, data any) validate.Violations {
+	return s.validator.Value(ctx, http.StatusOK, envelope.NewSuccess(data))
 }
 
 // generatedBody is the whole body of a generated crawl, for a fault that
@@ -221,10 +224,10 @@ func (s *Server) generatedBody(ctx context.Context, p *negotiate.Plan, id int64)
 	return prep.body, nil
 }
 
-func encodeCrawl(c *crawl.Crawl) ([]byte, error) {
-	b, err := json.Marshal(envelope.NewSuccess(c))
+func encodeCrawl(id int64, data any) ([]byte, error) {
+	b, err := json.Marshal(envelope.NewSuccess(data))
 	if err != nil {
-		return nil, fmt.Errorf("encode crawl %d: %w", c.ID, err)
+		return nil, fmt.Errorf("encode crawl %d: %w", id, err)
 	}
 	return b, nil
 }

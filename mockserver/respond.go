@@ -52,6 +52,11 @@ func (s *Server) errorBody(ctx context.Context, status int, env *envelope.Error)
 // are logged and reported in a header, and with Strict the response becomes
 // a 500 INTERNAL_ERROR naming them.
 func (s *Server) send(w http.ResponseWriter, r *http.Request, status int, a *answer) {
+	for name, value := range s.contract.Headers(status) {
+		if w.Header().Get(name) == "" {
+			w.Header().Set(name, value)
+		}
+	}
 	if len(a.violations) > 0 {
 		x := exchange.From(r.Context())
 		x.Violations = a.violations.Strings()

@@ -25,6 +25,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/shape"
 	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
@@ -33,10 +34,12 @@ import (
 type Server struct {
 	cfg Config
 	// now is what generated crawls are timed relative to.
-	now        time.Time
-	log        *slog.Logger
-	validator  *validate.Validator
-	contract   *spec.Contract
+	now       time.Time
+	log       *slog.Logger
+	validator *validate.Validator
+	contract  *spec.Contract
+	// shaper lays generated crawls over the contract's schema.
+	shaper     *shape.Shaper
 	negotiator *negotiate.Negotiator
 	auth       *auth.Checker
 	cache      *bodyCache
@@ -68,7 +71,7 @@ const errorVerdicts = 1024
 // ready to serve. An invalid fixture or rule is an error naming the file, the
 // JSON pointer or line, and the reason: the server never starts half-working.
 func New(ctx context.Context, cfg Config) (*Server, error) {
-	v, err := validate.Load(ctx)
+	v, err := validate.LoadData(ctx, cfg.SpecName, cfg.Spec)
 	if err != nil {
 		return nil, err
 	}
@@ -76,9 +79,17 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Spec != nil {
+		if s.shaper, err = shape.For(ctx, v.Contract()); err != nil {
+			return nil, err
+		}
+	}
 	set, err := ruleset.Load(ctx, s.sources(), v, nil)
 	if err != nil {
 		return nil, err
+	}
+	for _, w := range set.Warnings {
+		s.log.WarnContext(ctx, w)
 	}
 	s.rules.Store(set)
 	return s, nil
@@ -129,6 +140,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 		log:       logger,
 		validator: v,
 		contract:  c,
+		shaper:    &shape.Shaper{},
 		negotiator: &negotiate.Negotiator{
 			Seed:     cfg.Seed,
 			Latency:  scenario.Delay{Min: cfg.Latency.Min, Max: cfg.Latency.Max},
@@ -183,6 +195,7 @@ func (s *Server) sources() ruleset.Sources {
 		FixturesDir:   s.cfg.FixturesDir,
 		ScenariosFile: s.cfg.ScenariosFile,
 		Catalog:       s.cfg.Catalog,
+		Adapt:         s.cfg.Spec != nil,
 	}
 }
 

@@ -21,6 +21,7 @@ type contractOptions struct {
 	junit      string
 	json       string
 	cases      []string
+	spec       specSource
 }
 
 func newContractCmd() *cobra.Command {
@@ -48,6 +49,7 @@ unreachable or unanswering server, a run that would skip too much, or --deadline
 		},
 	}
 	f := cmd.Flags()
+	o.spec.add(f)
 	f.StringVar(&o.cfg.BaseURL, "base-url", "", "the API base, e.g. https://api.screenshotcenter.com/api/v1 (required)")
 	f.StringVar(&o.cfg.APIKey, "key", "", "a valid API key (or CRAWLKIT_API_KEY)")
 	f.StringVar(&o.cfg.Bearer, "bearer", "", "a valid JWT bearer token (or CRAWLKIT_BEARER)")
@@ -88,6 +90,9 @@ func runContract(cmd *cobra.Command, o *contractOptions) error {
 		return usageError{fmt.Errorf("--max-body: %w", err)}
 	}
 	o.cfg.MaxBody = maxBody
+	if o.cfg.Spec, o.cfg.SpecName, _, err = o.spec.load(cmd.Context()); err != nil {
+		return err
+	}
 	o.cfg.Cases = o.cases
 	for _, p := range o.allow {
 		o.cfg.Allowances = append(o.cfg.Allowances, contract.Allowance{Pattern: p, Source: "--allow"})

@@ -7,10 +7,10 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/fixtureset"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
-	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 func newFixturesCmd() *cobra.Command {
+	var specSrc specSource
 	cmd := &cobra.Command{
 		Use:   "fixtures",
 		Short: "Work with fixture folders",
@@ -39,7 +39,10 @@ finished crawl that did not process what it discovered, counters that do not add
 			if err != nil {
 				return err
 			}
-			v, err := validate.Load(cmd.Context())
+			if err := bindEnv(cmd); err != nil {
+				return err
+			}
+			_, _, v, err := specSrc.load(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -67,6 +70,7 @@ finished crawl that did not process what it discovered, counters that do not add
 			return nil
 		},
 	}
+	specSrc.add(check.Flags())
 	cmd.AddCommand(check)
 	return cmd
 }

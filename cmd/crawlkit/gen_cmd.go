@@ -17,7 +17,6 @@ import (
 	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
-	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 type genOptions struct {
@@ -28,6 +27,7 @@ type genOptions struct {
 	status      string
 	poll        int
 	out         string
+	spec        specSource
 }
 
 func newGenCmd() *cobra.Command {
@@ -63,6 +63,7 @@ running started minutes before it. GET /__crawlkit/catalog tells a running mock'
 	f.StringVar(&o.status, "status", "", "crawl status: in_queue, processing, finished, error or cancelled (default: the id's)")
 	f.IntVar(&o.poll, "poll", 0, "for a crawl that progresses, the poll to print, from 0")
 	f.StringVar(&o.out, "out", "", "write DIR/crawl-<id>.json, creating DIR, instead of printing")
+	o.spec.add(f)
 	return cmd
 }
 
@@ -104,7 +105,7 @@ func gen(cmd *cobra.Command, o *genOptions) error {
 // genBody is the body crawlkit serve answers for the id with the shipped
 // fixtures and catalog, reshaped by opts.
 func genBody(cmd *cobra.Command, o *genOptions, opts generate.Options, now time.Time) ([]byte, error) {
-	v, err := validate.Load(cmd.Context())
+	_, _, v, err := o.spec.load(cmd.Context())
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ func newProxyCmd() *cobra.Command {
 		addr      string
 		logFormat string
 		maxBody   string
+		specSrc   specSource
 	)
 	cmd := &cobra.Command{
 		Use:   "proxy",
@@ -45,6 +46,9 @@ fixture that crawlkit serve --fixtures DIR replays.`,
 				return usageError{fmt.Errorf("--max-body: %w", err)}
 			}
 			cfg.Logger = logger
+			if cfg.Spec, cfg.SpecName, _, err = specSrc.load(cmd.Context()); err != nil {
+				return err
+			}
 			p, err := proxy.New(cmd.Context(), cfg)
 			if err != nil {
 				return usageError{err}
@@ -66,5 +70,6 @@ fixture that crawlkit serve --fixtures DIR replays.`,
 	f.StringVar(&cfg.AdminToken, "admin-token", "", "require this token on the journal, and open it beyond loopback")
 	f.StringVar(&maxBody, "max-body", "32MiB", "largest response body validated; larger ones pass through unvalidated")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	specSrc.add(f)
 	return cmd
 }

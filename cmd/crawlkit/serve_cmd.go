@@ -36,6 +36,7 @@ type serveOptions struct {
 	cors      bool
 	strict    bool
 	logFormat string
+	spec      specSource
 }
 
 func newServeCmd() *cobra.Command {
@@ -70,6 +71,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
 	f.BoolVar(&o.strict, "strict", false, "answer 500 INTERNAL_ERROR instead of a response that breaks the contract")
 	f.StringVar(&o.logFormat, "log-format", "text", "request log format: text or json")
+	o.spec.add(f)
 	return cmd
 }
 
@@ -116,8 +118,14 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		}
 	}
 	ctx := cmd.Context()
+	specData, specName, _, err := o.spec.load(ctx)
+	if err != nil {
+		return err
+	}
 	tuneGC()
 	srv, err := mockserver.New(ctx, mockserver.Config{
+		Spec:          specData,
+		SpecName:      specName,
 		Seed:          o.seed,
 		Now:           o.now.t,
 		Fixtures:      fixtures,

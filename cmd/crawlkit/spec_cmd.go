@@ -10,20 +10,32 @@ import (
 )
 
 func newSpecCmd() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON  bool
+		specSrc specSource
+	)
 	cmd := &cobra.Command{
 		Use:   "spec",
-		Short: "Print the embedded OpenAPI contract (YAML, or JSON with --json)",
+		Short: "Print the OpenAPI contract in use (YAML, or JSON with --json)",
+		Long: `Print the OpenAPI contract in use: the embedded openapi.yaml, or the one --spec
+(or CRAWLKIT_SPEC) names, checked as every command checks it. YAML is printed as written;
+--json prints the document as crawlkit reads it.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !asJSON {
-				_, err := cmd.OutOrStdout().Write(spec.YAML())
+			if err := bindEnv(cmd); err != nil {
 				return err
 			}
-			doc, err := spec.Load(cmd.Context())
+			data, _, v, err := specSrc.load(cmd.Context())
 			if err != nil {
 				return err
 			}
-			out, err := json.MarshalIndent(doc, "", "  ")
+			if !asJSON {
+				if data == nil {
+					data = spec.YAML()
+				}
+				_, err := cmd.OutOrStdout().Write(data)
+				return err
+			}
+			out, err := json.MarshalIndent(v.Contract().Doc, "", "  ")
 			if err != nil {
 				return fmt.Errorf("encode the spec as JSON: %w", err)
 			}
@@ -32,5 +44,6 @@ func newSpecCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of YAML")
+	specSrc.add(cmd.Flags())
 	return cmd
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,11 +43,17 @@ func New(seed uint64, now time.Time) *Generator {
 	return &Generator{seed: seed, now: now.UTC().Truncate(time.Second)}
 }
 
-// Check says what is wrong with opts, or nil.
-func (opts Options) Check() error {
+// Check says what is wrong with opts, or nil, for the crawl statuses the
+// generator knows.
+func (opts Options) Check() error { return opts.CheckIn(crawl.Statuses[:]) }
+
+// CheckIn says what is wrong with opts, or nil, where a crawl's status is
+// one of statuses (a contract's enum; nil allows any). A status the
+// generator does not know is made as a crawl still running.
+func (opts Options) CheckIn(statuses []string) error {
 	switch {
-	case opts.Status != "" && !validStatus(opts.Status):
-		return fmt.Errorf("status %q: must be one of %s", opts.Status, strings.Join(crawl.Statuses[:], ", "))
+	case opts.Status != "" && statuses != nil && !slices.Contains(statuses, opts.Status):
+		return fmt.Errorf("status %q: must be one of %s", opts.Status, strings.Join(statuses, ", "))
 	case opts.SetScreenshots && (opts.Screenshots < 0 || opts.Screenshots > MaxScreenshots):
 		return fmt.Errorf("screenshots %d: must be from 0 to %d", opts.Screenshots, MaxScreenshots)
 	case opts.Status == crawl.StatusInQueue && opts.SetScreenshots && opts.Screenshots > 0:
@@ -61,7 +68,7 @@ func (g *Generator) Crawl(id int64, opts Options) (*crawl.Crawl, error) {
 	if id < 1 {
 		return nil, fmt.Errorf("crawl id %d: must be at least 1", id)
 	}
-	if err := opts.Check(); err != nil {
+	if err := opts.CheckIn(nil); err != nil {
 		return nil, err
 	}
 	return g.builder(id).crawl(opts, anchorAgo), nil
@@ -71,14 +78,7 @@ func (g *Generator) builder(id int64) *builder {
 	return &builder{f: gofakeit.NewFaker(rand.NewPCG(g.seed, uint64(id)), false), id: id, now: g.now}
 }
 
-func validStatus(s string) bool {
-	for _, v := range crawl.Statuses {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func validStatus(s string) bool { return slices.Contains(crawl.Statuses[:], s) }
 
 type builder struct {
 	f   *gofakeit.Faker
@@ -141,12 +141,22 @@ func (b *builder) identity() identity {
 }
 
 func (b *builder) crawl(opts Options, at anchor) *crawl.Crawl {
+	if opts.Status != "" && !validStatus(opts.Status) {
+		// A status the contract added: made as a crawl still running,
+		// which stops where it is.
+		status := opts.Status
+		opts.Status = crawl.StatusProcessing
+		c := b.crawl(opts, at)
+		c.Status = status
+		return c
+	}
 	f := b.f
 	id := b.identity()
 	status := opts.Status
 	if status == "" {
 		status = id.drawnStatus
 	}
+
 	n := id.drawnN
 	switch {
 	case status == crawl.StatusInQueue:

@@ -87,6 +87,10 @@ func (n *Negotiator) Decide(set *ruleset.Set, req *scenario.Request, o *Override
 
 func (n *Negotiator) applyRule(set *ruleset.Set, p *Plan, r *scenario.Respond) {
 	switch {
+	case r.Body == nil && r.OffContract && n.Examples.Default(r.Status) != "":
+		// Off the contract for the embedded contract, documented by the
+		// one in use: answered on the contract.
+		p.Kind, p.Example = Example, n.Examples.Default(r.Status)
 	case r.Body != nil || r.OffContract:
 		p.Kind, p.Status, p.Body, p.OffContract, p.Fixture = Custom, r.Status, r.Body, r.OffContract, nil
 	case r.Example != "":
@@ -121,6 +125,8 @@ func (n *Negotiator) applyRule(set *ruleset.Set, p *Plan, r *scenario.Respond) {
 func (n *Negotiator) applyOverrides(p *Plan, def Plan, o *Overrides) {
 	p.By = ByOverride
 	switch {
+	case o.OffContract && n.Examples.Default(o.Code) != "":
+		p.Kind, p.Example, p.Fault = Example, n.Examples.Default(o.Code), ""
 	case o.OffContract:
 		p.Kind, p.Status, p.Body, p.OffContract, p.Example, p.Fixture, p.Fault = Custom, o.Code, nil, true, "", nil, ""
 	case o.Example != "":

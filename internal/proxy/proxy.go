@@ -35,6 +35,10 @@ const DefaultMaxBody = 32 << 20
 
 // Config sets up a proxy.
 type Config struct {
+	// Spec is the contract's OpenAPI document; nil is the embedded one.
+	Spec []byte
+	// SpecName names Spec in errors.
+	SpecName string
 	// Upstream is the implementation's API base, as https://api.example.com/api/v1.
 	Upstream string
 	// Strict answers 502 BAD_GATEWAY in place of a response that breaks the contract.
@@ -71,7 +75,7 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("upstream %w", err)
 	}
-	v, err := validate.Load(ctx)
+	v, err := validate.LoadData(ctx, cfg.SpecName, cfg.Spec)
 	if err != nil {
 		return nil, err
 	}

@@ -37,6 +37,9 @@ type Set struct {
 	// first; then the files' rules, in order.
 	Runtime []scenario.Rule
 	Rules   []scenario.Rule
+	// Warnings say how the shipped fixtures and catalog were adapted to a
+	// contract other than the embedded one.
+	Warnings []string
 }
 
 // Empty returns a set with no fixture and no rule.
@@ -78,6 +81,9 @@ type Sources struct {
 	ScenariosFile string
 	// Catalog adds the shipped catalog of magic ids after the user's rules.
 	Catalog bool
+	// Adapt lays the shipped fixtures and catalog over the validator's
+	// contract, which is not the embedded one.
+	Adapt bool
 }
 
 // Load reads the fixtures and the scenarios, validating all of them, and
@@ -87,7 +93,15 @@ type Sources struct {
 func Load(ctx context.Context, src Sources, v *validate.Validator, runtime []scenario.Rule) (*Set, error) {
 	fixtures := fixtureset.New()
 	var fixturesErr error
+	var warnings []string
 	env := scenario.Env{Contract: v.Contract(), HasFixture: func(string) bool { return false }}
+	if src.Fixtures != nil && src.Adapt {
+		adapted, w, err := adaptShipped(src.Fixtures, v.Contract())
+		if err != nil {
+			return nil, err
+		}
+		src.Fixtures, warnings = adapted, w
+	}
 	if src.Fixtures != nil {
 		fixtures, fixturesErr = fixtureset.Load(ctx, src.Fixtures, v)
 		// A rule may name a fixture file whose own errors are reported apart.
@@ -123,11 +137,25 @@ func Load(ctx context.Context, src Sources, v *validate.Validator, runtime []sce
 		if err != nil {
 			return nil, fmt.Errorf("read the shipped catalog: %w", err)
 		}
-		if err := add(catalogSource, catalog); err != nil {
-			return nil, err
+		if !src.Adapt {
+			if err := add(catalogSource, catalog); err != nil {
+				return nil, err
+			}
+		} else {
+			parsed, w, err := parseCatalog(catalog, env)
+			if err != nil {
+				return nil, err
+			}
+			warnings = append(warnings, w...)
+			for _, r := range parsed {
+				if !seen[r.Name] {
+					seen[r.Name] = true
+					rules = append(rules, r)
+				}
+			}
 		}
 	}
-	return &Set{Fixtures: fixtures, Runtime: runtime, Rules: rules}, nil
+	return &Set{Fixtures: fixtures, Runtime: runtime, Rules: rules, Warnings: warnings}, nil
 }
 
 // userScenarios reads the scenarios file: ScenariosFile, or else the

@@ -146,15 +146,16 @@ func Check(r *Rule, env Env) error {
 		add("respond.fixture %q: no such fixture file", resp.Fixture)
 	}
 	if c := resp.Crawl; c != nil {
-		if c.Status != "" && !isStatus(c.Status) {
-			add("respond.crawl.status %q: one of %s", c.Status, strings.Join(crawl.Statuses[:], ", "))
+		statuses := env.crawlStatuses()
+		if c.Status != "" && !slices.Contains(statuses, c.Status) {
+			add("respond.crawl.status %q: one of %s", c.Status, strings.Join(statuses, ", "))
 		}
 		opts := generate.Options{Status: c.Status}
 		if c.Screenshots != nil {
 			opts.Screenshots, opts.SetScreenshots = *c.Screenshots, true
 		}
-		if c.Status == "" || isStatus(c.Status) {
-			if err := opts.Check(); err != nil {
+		if c.Status == "" || slices.Contains(statuses, c.Status) {
+			if err := opts.CheckIn(statuses); err != nil {
 				add("respond.crawl: %s", err)
 			}
 		}
@@ -179,14 +180,15 @@ func Check(r *Rule, env Env) error {
 	return errors.New(strings.Join(problems, "; "))
 }
 
-func isStatus(s string) bool {
-	for _, v := range crawl.Statuses {
-		if v == s {
-			return true
-		}
+// crawlStatuses are the statuses a crawl may take: the contract's, or the
+// generator's own where the contract has no list.
+func (env Env) crawlStatuses() []string {
+	if env.Contract != nil && env.Contract.CrawlStatuses != nil {
+		return env.Contract.CrawlStatuses
 	}
-	return false
+	return crawl.Statuses[:]
 }
+
 
 // validHeader reports a header name (a token) and value a response can carry.
 func validHeader(name, value string) bool {

@@ -22,6 +22,8 @@ type ExampleSet struct {
 	// first is the default example of each status: the first by name.
 	first map[int]string
 	names []string
+	// made are the examples crawlkit made for statuses without one.
+	made []string
 }
 
 func newExampleSet(byName map[string]Example, defaults map[int]string) (*ExampleSet, error) {

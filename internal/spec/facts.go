@@ -57,6 +57,46 @@ type Contract struct {
 	BasePaths []string
 	// Examples are the operation's named response examples.
 	Examples *ExampleSet
+	// CrawlStatuses are the values a crawl's status may take, from the 200
+	// schema's enum; nil when it has none.
+	CrawlStatuses []string
+	// headers are the headers each status requires.
+	headers map[int]map[string]string
+}
+
+// BodySchema is the JSON schema of the operation's response with status,
+// or nil.
+func (c *Contract) BodySchema(status int) *openapi3.Schema {
+	resp := c.Operation.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		return nil
+	}
+	media := resp.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		return nil
+	}
+	return media.Schema.Value
+}
+
+// crawlStatuses reads the enum of data.status in the 200 body's schema.
+func (c *Contract) crawlStatuses() []string {
+	s := c.BodySchema(http.StatusOK)
+	for _, name := range []string{"data", "status"} {
+		if s == nil || s.Properties[name] == nil {
+			return nil
+		}
+		s = s.Properties[name].Value
+	}
+	if s == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range s.Enum {
+		if str, ok := v.(string); ok {
+			out = append(out, str)
+		}
+	}
+	return out
 }
 
 // NewContract derives the contract's facts from doc, as Load returns it.
@@ -73,7 +113,10 @@ func NewContract(doc *openapi3.T) (*Contract, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Contract{Doc: doc, Operation: op, Statuses: Statuses(op), BasePaths: BasePaths(doc), Examples: ex}, nil
+	ex.synthesize(Statuses(op))
+	c := &Contract{Doc: doc, Operation: op, Statuses: Statuses(op), BasePaths: BasePaths(doc), Examples: ex, headers: declaredHeaders(op)}
+	c.CrawlStatuses = c.crawlStatuses()
+	return c, nil
 }
 
 // defaultExamples reads each response's x-default-example.

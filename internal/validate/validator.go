@@ -43,7 +43,19 @@ const validQueries = 4096
 
 // Load returns a validator for the embedded contract.
 func Load(ctx context.Context) (*Validator, error) {
-	doc, err := spec.Load(ctx)
+	return LoadData(ctx, "", nil)
+}
+
+// LoadData returns a validator for the contract data holds (YAML or JSON),
+// named name in errors; empty data is the embedded contract.
+func LoadData(ctx context.Context, name string, data []byte) (*Validator, error) {
+	var doc *openapi3.T
+	var err error
+	if len(data) == 0 {
+		doc, err = spec.Load(ctx)
+	} else {
+		doc, err = spec.LoadData(ctx, name, data)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -177,10 +189,15 @@ func compileBodies(op *openapi3.Operation) map[int]*node {
 // Documented reports whether the contract declares status for the operation.
 func (v *Validator) Documented(status int) bool { return v.contract.Documented(status) }
 
-// JSONResponse is Response for a JSON body with no other headers, as a
-// fixture or a generated body is checked before it is served.
+// JSONResponse is Response for a JSON body with the headers the status
+// requires (the mock always sends them), as a fixture or a generated body
+// is checked before it is served.
 func (v *Validator) JSONResponse(ctx context.Context, status int, body []byte) Violations {
-	return v.Response(ctx, nil, status, jsonHeader(), body)
+	h := jsonHeader()
+	for name, value := range v.contract.Headers(status) {
+		h.Set(name, value)
+	}
+	return v.Response(ctx, nil, status, h, body)
 }
 
 func jsonHeader() http.Header { return http.Header{"Content-Type": {"application/json"}} }

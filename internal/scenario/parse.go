@@ -189,7 +189,6 @@ func (env Env) crawlStatuses() []string {
 	return crawl.Statuses[:]
 }
 
-
 // validHeader reports a header name (a token) and value a response can carry.
 func validHeader(name, value string) bool {
 	if name == "" || strings.ContainsFunc(value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {

@@ -155,7 +155,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 		console:      console.Handler(httpserver.AdminPrefix),
 		stopping:     make(chan struct{}),
 	}
-	s.crawls = func(seed uint64) crawlSource { return generate.New(seed, s.now) }
+	s.crawls = func(seed uint64) crawlSource { return generate.NewFor(seed, s.now, c.CrawlStatuses) }
 	s.rules.Store(ruleset.Empty())
 	// Routed by hand, not by http.ServeMux: its redirects to clean paths
 	// would answer outside the API's envelope.

@@ -34,13 +34,26 @@ type Options struct {
 type Generator struct {
 	seed uint64
 	now  time.Time
+	// statuses are the crawl statuses asked for that are allowed: the
+	// contract's, or the generator's own.
+	statuses []string
 }
 
 // New returns a generator for seed whose crawls are timed relative to now
 // (to the second): a crawl still running started minutes before it, one
 // that ended did so before it.
 func New(seed uint64, now time.Time) *Generator {
-	return &Generator{seed: seed, now: now.UTC().Truncate(time.Second)}
+	return NewFor(seed, now, nil)
+}
+
+// NewFor is New for a contract whose crawls take statuses (nil: the
+// generator's own). A status the generator does not know is made as a
+// crawl still running.
+func NewFor(seed uint64, now time.Time, statuses []string) *Generator {
+	if statuses == nil {
+		statuses = crawl.Statuses[:]
+	}
+	return &Generator{seed: seed, now: now.UTC().Truncate(time.Second), statuses: statuses}
 }
 
 // Check says what is wrong with opts, or nil, for the crawl statuses the
@@ -68,7 +81,7 @@ func (g *Generator) Crawl(id int64, opts Options) (*crawl.Crawl, error) {
 	if id < 1 {
 		return nil, fmt.Errorf("crawl id %d: must be at least 1", id)
 	}
-	if err := opts.CheckIn(nil); err != nil {
+	if err := opts.CheckIn(g.statuses); err != nil {
 		return nil, err
 	}
 	return g.builder(id).crawl(opts, anchorAgo), nil

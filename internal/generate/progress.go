@@ -25,7 +25,7 @@ func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int)
 	}
 	last := len(statuses) - 1
 	opts := Options{Status: statuses[last], Screenshots: screenshots, SetScreenshots: screenshots >= 0}
-	if err := opts.CheckIn(nil); err != nil {
+	if err := opts.CheckIn(g.statuses); err != nil {
 		return nil, err
 	}
 	if screenshots == 0 && slices.Contains(statuses, crawl.StatusProcessing) {

@@ -8,6 +8,7 @@ package negotiate
 import (
 	"github.com/crawlkit/crawlkit/internal/fixtureset"
 	"github.com/crawlkit/crawlkit/internal/generate"
+	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/spec"
@@ -138,6 +139,13 @@ func (n *Negotiator) applyOverrides(p *Plan, def Plan, o *Overrides) {
 	}
 	if o.Seed != nil {
 		p.Kind, p.Seed, p.Fixture, p.Fault = Generated, *o.Seed, nil, ""
+	}
+	if o.Status != "" {
+		p.Kind, p.Fixture, p.Example, p.Progression, p.Fault = Generated, nil, "", nil, ""
+		p.Opts.Status = o.Status
+		if o.Status == crawl.StatusInQueue {
+			p.Opts.Screenshots, p.Opts.SetScreenshots = 0, false
+		}
 	}
 	if o.Dynamic != nil && p.Kind != Example {
 		if *o.Dynamic {

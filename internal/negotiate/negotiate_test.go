@@ -149,8 +149,8 @@ func TestParse(t *testing.T) {
 		{name: "undocumented code in the query", query: "__code=429", field: "__code", reason: "code 429 is not a status the contract documents (200, 400, 404, 500); add __off-contract=true to answer it on purpose"},
 		{name: "off-contract success", prefer: "code=200, off-contract", field: "Prefer", reason: "code 200: off-contract answers an error status, 400 to 599"},
 		{name: "off-contract without a code", prefer: "off-contract", field: "Prefer", reason: "off-contract goes with a code, as code=429, off-contract"},
-		{name: "unknown preference", prefer: "colour=red", field: "Prefer", reason: `unknown preference "colour"; crawlkit reads code, example, dynamic, seed, delay, fault, off-contract`},
-		{name: "unknown override", query: "__colour=red", field: "__colour", reason: "unknown override; crawlkit reads __code, __example, __dynamic, __seed, __delay, __fault, __off-contract"},
+		{name: "unknown preference", prefer: "colour=red", field: "Prefer", reason: `unknown preference "colour"; crawlkit reads code, example, dynamic, seed, delay, fault, status, off-contract`},
+		{name: "unknown override", query: "__colour=red", field: "__colour", reason: "unknown override; crawlkit reads __code, __example, __dynamic, __seed, __delay, __fault, __status, __off-contract"},
 		{name: "unknown fault", query: "__fault=fire", field: "__fault", reason: "fault must be one of reset, empty, malformed, hang, bad-gateway"},
 		{name: "repeated", query: "__code=404&__code=500", field: "__code", reason: "must be given once, not 2 times"},
 	}

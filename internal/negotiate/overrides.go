@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
@@ -23,6 +24,9 @@ type Overrides struct {
 	Seed    *uint64
 	Delay   *scenario.Delay
 	Fault   string
+	// Status asks for a generated crawl in this status, one of the
+	// contract's (its enum of data.status).
+	Status string
 	// OffContract allows a Code the contract does not document: the answer
 	// is sent unvalidated and marked.
 	OffContract bool
@@ -30,13 +34,13 @@ type Overrides struct {
 
 // Empty reports whether the request asks for nothing.
 func (o *Overrides) Empty() bool {
-	return o.Code == 0 && o.Example == "" && o.Dynamic == nil && o.Seed == nil && o.Delay == nil && o.Fault == "" && !o.OffContract
+	return o.Code == 0 && o.Example == "" && o.Dynamic == nil && o.Seed == nil && o.Delay == nil && o.Fault == "" && o.Status == "" && !o.OffContract
 }
 
 // Preferences are the overrides crawlkit reads, as Prefer preferences or
 // as query parameters with the QueryPrefix. off-contract takes no value in
 // Prefer: "code=429, off-contract".
-var Preferences = [...]string{"code", "example", "dynamic", "seed", "delay", "fault", offContractPreference}
+var Preferences = [...]string{"code", "example", "dynamic", "seed", "delay", "fault", "status", offContractPreference}
 
 const offContractPreference = "off-contract"
 
@@ -160,6 +164,16 @@ func Parse(header http.Header, query url.Values, c *spec.Contract) (*Overrides, 
 				bad(field, clip(err.Error()))
 			} else {
 				o.Delay = &d
+			}
+		case "status":
+			statuses := c.CrawlStatuses
+			if statuses == nil {
+				statuses = crawl.Statuses[:]
+			}
+			if !slices.Contains(statuses, value) {
+				bad(field, "status must be a crawl status, one of "+strings.Join(statuses, ", "))
+			} else {
+				o.Status = value
 			}
 		case "fault":
 			if !scenario.IsFault(value) {

@@ -32,5 +32,6 @@ func newSpecCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of YAML")
+	cmd.AddCommand(newSpecDiffCmd())
 	return cmd
 }

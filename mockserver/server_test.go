@@ -184,7 +184,7 @@ func TestBadInput(t *testing.T) {
 				assert.NotEmpty(t, e.Fields[tt.field], "fields name %s: %s", tt.field, a.body)
 			}
 			if tt.status == 405 {
-				assert.Equal(t, "GET", a.header.Get("Allow"))
+				assert.Equal(t, "GET, HEAD", a.header.Get("Allow"))
 			}
 			assert.Empty(t, a.header.Get(mockserver.ViolationsHeader))
 			if v.Documented(tt.status) {
@@ -209,7 +209,7 @@ func TestGeneratedCrawlsAreDeterministicValidAndCoherent(t *testing.T) {
 	two := start(t, mockserver.Config{Seed: 9, Now: now})
 	other := start(t, mockserver.Config{Seed: 10, Now: now})
 	v := newValidator(t)
-	for _, id := range []string{"1", "42", "777", "9223372036854775807"} {
+	for _, id := range []string{"1", "42", "777", "9007199254740991"} {
 		a := get(t, one.url+"/crawl/info?id="+id+"&key=k", nil)
 		b := get(t, two.url+"/crawl/info?id="+id+"&key=k", nil)
 		c := get(t, other.url+"/crawl/info?id="+id+"&key=k", nil)

@@ -57,7 +57,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", mockserver.DefaultAddr, "address to listen on (host:0 picks a free port)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the generated crawls")
-	f.Var(&o.now, "now", "the instant generated crawls are timed relative to, RFC 3339 (default: the start); pin it for the same bytes across restarts")
+	f.Var(&o.now, "now", "the instant generated crawls are timed relative to, RFC 3339 (default: the start of the current UTC day, the same bytes all day across restarts)")
 	f.StringVar(&o.fixtures, "fixtures", "", "folder of fixture crawls (default: the shipped fixtures)")
 	f.StringVar(&o.scenarios, "scenarios", "", "scenarios file (default: scenarios.yaml of the fixtures folder)")
 	f.BoolVar(&o.catalog, "catalog", true, "add the shipped catalog of magic ids after your own scenarios")

@@ -65,7 +65,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.StringVar(&o.latency, "latency", "", "delay every answer: 200ms, or a range such as 100ms-800ms")
 	f.DurationVar(&o.maxHang, "max-hang", mockserver.DefaultMaxHang, "the hang fault closes the connection after this long")
 	f.StringVar(&o.adminTok, "admin-token", "", "require this token on the admin API, and open it beyond loopback")
-	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable; default: any key not starting with \"invalid\")")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable, or CRAWLKIT_API_KEY=k1,k2; default: any key not starting with \"invalid\")")
 	f.StringVar(&o.jwtSecret, "jwt-secret", "", "check bearer tokens' HS256 signature with this secret")
 	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
 	f.BoolVar(&o.strict, "strict", false, "answer 500 INTERNAL_ERROR instead of a response that breaks the contract")
@@ -137,12 +137,11 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", o.addr)
+	ln, err := listen(ctx, o.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.addr, err)
+		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s%s\n", ln.Addr(), adminNote(ln.Addr(), o.adminTok))
+	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s%s\nconsole at %s\n", ln.Addr(), adminNote(ln.Addr(), o.adminTok), consoleURL(ln.Addr()))
 	return srv.Serve(ctx, ln)
 }
 

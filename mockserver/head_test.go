@@ -13,15 +13,10 @@ import (
 	"github.com/crawlkit/crawlkit/mockserver"
 )
 
-// headOf asks target with HEAD, as a client would.
+// headOf asks url with HEAD, as a client would.
 func headOf(t *testing.T, url string, header map[string]string) answer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodHead, url, nil)
-	require.NoError(t, err)
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	return do(t, req)
+	return send(t, http.MethodHead, url, header)
 }
 
 // sameButBody holds a HEAD answer to the GET answer of the same request:

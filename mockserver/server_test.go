@@ -67,7 +67,13 @@ type answer struct {
 
 func get(t testing.TB, url string, header map[string]string) answer {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	return send(t, http.MethodGet, url, header)
+}
+
+// send asks url with method and the headers given.
+func send(t testing.TB, method, url string, header map[string]string) answer {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
 	require.NoError(t, err)
 	for k, v := range header {
 		req.Header.Set(k, v)

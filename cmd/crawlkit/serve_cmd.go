@@ -73,15 +73,12 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	return cmd
 }
 
-// gcPercent and memoryLimit tune the collector for a mock whose live heap
-// is small and bounded: collect less often, but stay within the limit.
-// GOGC and GOMEMLIMIT in the environment take precedence.
-const (
-	gcPercent   = 400
-	memoryLimit = 36 << 20
-)
+// gcPercent tunes the collector for a mock whose live heap is bounded:
+// collect less often, within mockserver.MemoryLimit, derived from the
+// caches' budgets. GOGC and GOMEMLIMIT in the environment take precedence.
+const gcPercent = 400
 
-func tuneGC() {
+func tuneGC(memoryLimit int64) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
 	}
@@ -116,8 +113,7 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		}
 	}
 	ctx := cmd.Context()
-	tuneGC()
-	srv, err := mockserver.New(ctx, mockserver.Config{
+	cfg := mockserver.Config{
 		Seed:          o.seed,
 		Now:           o.now.t,
 		Fixtures:      fixtures,
@@ -133,7 +129,9 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		CORS:          o.cors,
 		Strict:        o.strict,
 		Logger:        logger,
-	})
+	}
+	tuneGC(mockserver.MemoryLimit(cfg))
+	srv, err := mockserver.New(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,16 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crawlkit/crawlkit/mockserver"
 )
 
 // TestServeNamesTheConsoleAndTheRealPort: with port 0 the start-up lines
@@ -84,4 +88,19 @@ func TestCredentialHintsNameTheEnvironment(t *testing.T) {
 	assert.Contains(t, errOut, "CRAWLKIT_BEARER")
 	assert.NotContains(t, errOut, "--key")
 	assert.NotContains(t, errOut, "--bearer")
+}
+
+// TestServeSetsAMemoryLimitAboveItsCaches: the limit serve sets leaves room
+// above what its caches may hold (it was once below: the collector ran
+// without end once they filled).
+func TestServeSetsAMemoryLimitAboveItsCaches(t *testing.T) {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
+		t.Skip("GOMEMLIMIT is set: serve leaves the limit to it")
+	}
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	serveInProcess(t)
+	limit := debug.SetMemoryLimit(-1)
+	assert.Equal(t, mockserver.MemoryLimit(mockserver.Config{}), limit)
+	assert.Greater(t, limit, int64(mockserver.DefaultCacheBytes+mockserver.DefaultLargeCacheBytes+mockserver.MemoryHeadroom))
 }

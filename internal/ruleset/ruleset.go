@@ -152,12 +152,18 @@ func Load(ctx context.Context, src Sources, v *validate.Validator, runtime []sce
 }
 
 // userScenarios reads the scenarios file: ScenariosFile, or else the
-// fixtures folder's scenarios.yaml when it has one.
+// fixtures folder's scenarios.yaml when it has one. A file that is the
+// shipped catalog, byte for byte (the embedded fixtures, the repository's
+// folder, a copy), is not the user's: the catalog is added as such when
+// Sources.Catalog says so, and only then.
 func userScenarios(src Sources) (string, []byte, error) {
 	if src.ScenariosFile != "" {
 		data, err := os.ReadFile(src.ScenariosFile)
 		if err != nil {
 			return "", nil, fmt.Errorf("read scenarios: %w", err)
+		}
+		if isShippedCatalog(data) {
+			return "", nil, nil
 		}
 		return src.ScenariosFile, data, nil
 	}
@@ -171,10 +177,7 @@ func userScenarios(src Sources) (string, []byte, error) {
 	case err != nil:
 		return "", nil, fmt.Errorf("read scenarios: %w", err)
 	}
-	if shipped, _ := fs.ReadFile(crawlkit.Fixtures(), ScenariosFile); bytes.Equal(data, shipped) {
-		// The shipped catalog itself (the embedded fixtures, or the
-		// repository's folder): added as such with Catalog, never as the
-		// folder's own rules, so that Catalog false removes it.
+	if isShippedCatalog(data) {
 		return "", nil, nil
 	}
 	source := ScenariosFile
@@ -182,4 +185,10 @@ func userScenarios(src Sources) (string, []byte, error) {
 		source = filepath.Join(src.FixturesDir, ScenariosFile)
 	}
 	return source, data, nil
+}
+
+// isShippedCatalog reports whether a scenarios file is the shipped catalog.
+func isShippedCatalog(data []byte) bool {
+	shipped, err := fs.ReadFile(crawlkit.Fixtures(), ScenariosFile)
+	return err == nil && bytes.Equal(data, shipped)
 }

@@ -56,8 +56,9 @@ type Config struct {
 	Seed uint64
 	// Now is the instant generated crawls are timed relative to: a crawl
 	// still running started minutes before it, one that ended did so
-	// before it. The zero value is the time New is called; set it for
-	// bodies that stay the same across restarts.
+	// before it. The zero value is the start of the current UTC day when
+	// New is called (generate.DayStart), so that servers started the same
+	// day answer the same bytes; set it to pin another instant.
 	Now time.Time
 	// Fixtures holds the fixture crawls (*.json at its top) and, optionally,
 	// a scenarios.yaml; nil serves none.

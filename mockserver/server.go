@@ -68,6 +68,14 @@ const errorVerdicts = 1024
 // ready to serve. An invalid fixture or rule is an error naming the file, the
 // JSON pointer or line, and the reason: the server never starts half-working.
 func New(ctx context.Context, cfg Config) (*Server, error) {
+	return newAt(ctx, cfg, time.Now)
+}
+
+// newAt is New with the clock that dates the day Config.Now defaults to.
+func newAt(ctx context.Context, cfg Config, clock func() time.Time) (*Server, error) {
+	if cfg.Now.IsZero() {
+		cfg.Now = generate.DayStart(clock())
+	}
 	v, err := validate.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -121,7 +129,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	}
 	c := v.Contract()
 	if cfg.Now.IsZero() {
-		cfg.Now = time.Now()
+		cfg.Now = generate.DayStart(time.Now())
 	}
 	s := &Server{
 		cfg:       cfg,

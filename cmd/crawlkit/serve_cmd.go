@@ -57,7 +57,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", mockserver.DefaultAddr, "address to listen on (host:0 picks a free port)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the generated crawls")
-	f.Var(&o.now, "now", "the instant generated crawls are timed relative to, RFC 3339 (default: the start); pin it for the same bytes across restarts")
+	f.Var(&o.now, "now", "the instant generated crawls are timed relative to, RFC 3339 (default: the start of the current UTC day, the same bytes all day across restarts)")
 	f.StringVar(&o.fixtures, "fixtures", "", "folder of fixture crawls (default: the shipped fixtures)")
 	f.StringVar(&o.scenarios, "scenarios", "", "scenarios file (default: scenarios.yaml of the fixtures folder)")
 	f.BoolVar(&o.catalog, "catalog", true, "add the shipped catalog of magic ids after your own scenarios")
@@ -65,7 +65,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.StringVar(&o.latency, "latency", "", "delay every answer: 200ms, or a range such as 100ms-800ms")
 	f.DurationVar(&o.maxHang, "max-hang", mockserver.DefaultMaxHang, "the hang fault closes the connection after this long")
 	f.StringVar(&o.adminTok, "admin-token", "", "require this token on the admin API, and open it beyond loopback")
-	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable; default: any key not starting with \"invalid\")")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable, or CRAWLKIT_API_KEY=k1,k2; default: any key not starting with \"invalid\")")
 	f.StringVar(&o.jwtSecret, "jwt-secret", "", "check bearer tokens' HS256 signature with this secret")
 	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
 	f.BoolVar(&o.strict, "strict", false, "answer 500 INTERNAL_ERROR instead of a response that breaks the contract")
@@ -73,15 +73,12 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	return cmd
 }
 
-// gcPercent and memoryLimit tune the collector for a mock whose live heap
-// is small and bounded: collect less often, but stay within the limit.
-// GOGC and GOMEMLIMIT in the environment take precedence.
-const (
-	gcPercent   = 400
-	memoryLimit = 36 << 20
-)
+// gcPercent tunes the collector for a mock whose live heap is bounded:
+// collect less often, within mockserver.MemoryLimit, derived from the
+// caches' budgets. GOGC and GOMEMLIMIT in the environment take precedence.
+const gcPercent = 400
 
-func tuneGC() {
+func tuneGC(memoryLimit int64) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
 	}
@@ -116,8 +113,7 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		}
 	}
 	ctx := cmd.Context()
-	tuneGC()
-	srv, err := mockserver.New(ctx, mockserver.Config{
+	cfg := mockserver.Config{
 		Seed:          o.seed,
 		Now:           o.now.t,
 		Fixtures:      fixtures,
@@ -133,16 +129,17 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		CORS:          o.cors,
 		Strict:        o.strict,
 		Logger:        logger,
-	})
+	}
+	tuneGC(mockserver.MemoryLimit(cfg))
+	srv, err := mockserver.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", o.addr)
+	ln, err := listen(ctx, o.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.addr, err)
+		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s%s\n", ln.Addr(), adminNote(ln.Addr(), o.adminTok))
+	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s%s\nconsole at %s\n", ln.Addr(), adminNote(ln.Addr(), o.adminTok), consoleURL(ln.Addr()))
 	return srv.Serve(ctx, ln)
 }
 

@@ -33,7 +33,7 @@ func TestResponseView(t *testing.T) {
 		{name: "not UTF-8", body: []byte{0xff, 0xfe, 'x'}, size: 3,
 			want: journal.ResponseView{Body: base64.StdEncoding.EncodeToString([]byte{0xff, 0xfe, 'x'}), BodyEncoding: "base64", BodyBytes: 3}},
 		{name: "truncated JSON, cut inside a character", body: bigJSON[:journal.MaxBody], size: int64(len(bigJSON)),
-			want: journal.ResponseView{BodyBytes: int64(len(bigJSON)), BodyTruncated: true, BodyJSON: true},
+			want:      journal.ResponseView{BodyBytes: int64(len(bigJSON)), BodyTruncated: true, BodyJSON: true},
 			wantBytes: bigJSON[:journal.MaxBody-1]},
 		{name: "truncated, broken early", body: append([]byte(`{"a":}`), bytes.Repeat([]byte("x"), journal.MaxBody-6)...), size: 1 << 20,
 			want: journal.ResponseView{BodyBytes: 1 << 20, BodyTruncated: true}},

@@ -1,4 +1,4 @@
-// A frontend's tests with node's test runner (Vitest and Jest read the same):
+// A frontend's tests with node's test runner (in Vitest or Jest, the same with beforeAll and afterAll):
 // the mock starts once; each test adds the case it needs, checks what the
 // app asked for and got, and the mock is reset after each.
 import { test, before, after, afterEach } from "node:test";

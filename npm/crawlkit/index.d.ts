@@ -84,7 +84,7 @@ export interface ListedRule {
   name: string;
   description?: string;
   match: { id?: string; key?: string; header?: Record<string, string>; query?: Record<string, string> };
-  respond: Omit<Respond, "delay"> & { delay?: string };
+  respond: Respond;
   /** The file the rule came from, or "admin API". */
   source: string;
   /** Its line in that file. */

@@ -216,3 +216,26 @@ func TestJournalKeepsTheAnswer(t *testing.T) {
 	assert.Equal(t, int64(901), listed.Requests[0].CrawlID)
 	assert.False(t, listed.Requests[0].Response.BodyJSON)
 }
+
+// TestRequestDelayWithoutUnit: __delay=300 and Prefer: delay=300 are
+// refused with the message a scenario's delay: 300 and --latency 300 get.
+func TestRequestDelayWithoutUnit(t *testing.T) {
+	_, url := goMock(t, mockserver.Config{})
+	tests := []struct {
+		name, query, prefer, field string
+	}{
+		{"query", "&__delay=300", "", "__delay"},
+		{"Prefer", "", "delay=300", "Prefer"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			header := map[string]string{}
+			if tt.prefer != "" {
+				header["Prefer"] = tt.prefer
+			}
+			a := get(t, url+"/crawl/info?id=1&key=k"+tt.query, header)
+			require.Equal(t, 400, a.status)
+			assert.Contains(t, strings.Join(errorOf(t, a).Fields[tt.field], " "), "300: a duration needs a unit, as 300ms or 2s")
+		})
+	}
+}

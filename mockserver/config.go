@@ -93,7 +93,10 @@ type Config struct {
 	CacheEntries    int
 	CacheBytes      int64
 	LargeCacheBytes int64
-	// JournalEntries bounds the request journal.
+	// JournalEntries bounds the request journal (0 is 1,000 entries). Each
+	// entry keeps its answer's headers (at most 8 KiB) and the first
+	// MaxJournalBody (16 KiB) of its body: the journal holds at most
+	// JournalEntries × 24 KiB of answers, 24 MiB at the default.
 	JournalEntries int
 	// ProgressionEntries bounds the progressing crawls whose polls are counted.
 	ProgressionEntries int

@@ -48,7 +48,7 @@ func FuzzRequest(f *testing.F) {
 	f.Add("GET", "/crawl/info", "id=42&key=demo", "", "", "")
 	f.Add("GET", "/api/v1/crawl/info", "id=12345", "sk_test", "", "")
 	f.Add("GET", "/crawl/info", "id=1", "", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig", "")
-	f.Add("GET", "/crawl/info", "id=404&key=k&__code=500&__delay=5", "", "", "example=not_found")
+	f.Add("GET", "/crawl/info", "id=404&key=k&__code=500&__delay=5ms", "", "", "example=not_found")
 	f.Add("GET", "/crawl/info", "id=%FF%00&id=2&key=invalid", "", "", "code=abc, seed=-1")
 	f.Add("POST", "/crawl/info", "id=1", "k", "", "")
 	f.Add("HEAD", "/crawl/info", "id=42&key=demo", "", "", "")

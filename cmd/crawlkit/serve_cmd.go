@@ -9,8 +9,6 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -155,15 +153,11 @@ func adminNote(addr net.Addr, token string) string {
 }
 
 // parseLatency reads --latency: a duration with its unit, or a range of
-// them. A bare number is refused: 5 could be seconds or milliseconds.
+// them. A bare number is refused, as everywhere a duration is read: 5
+// could be seconds or milliseconds.
 func parseLatency(s string) (mockserver.Delay, error) {
 	if s == "" {
 		return mockserver.Delay{}, nil
-	}
-	for _, part := range strings.Split(s, "-") {
-		if _, err := strconv.ParseFloat(strings.TrimSpace(part), 64); err == nil {
-			return mockserver.Delay{}, usageError{fmt.Errorf("--latency %s: give a unit, as %sms or %ss", s, strings.TrimSpace(part), strings.TrimSpace(part))}
-		}
 	}
 	d, err := scenario.ParseDelay(s)
 	if err != nil {

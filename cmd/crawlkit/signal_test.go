@@ -60,7 +60,7 @@ func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := http.Get(base + "/crawl/info?id=" + ids[i%len(ids)] + "&key=k&__delay=400")
+			resp, err := http.Get(base + "/crawl/info?id=" + ids[i%len(ids)] + "&key=k&__delay=400ms")
 			if err != nil {
 				errs[i] = err
 				return

@@ -61,7 +61,7 @@ func TestLoadJoinsEveryProblemAsTypedErrors(t *testing.T) {
 	var ruleErr *scenario.Error
 	require.ErrorAs(t, err, &ruleErr)
 	assert.Equal(t, "dir/scenarios.yaml", ruleErr.File)
-	assert.Equal(t, 2, ruleErr.Line)
+	assert.Equal(t, 4, ruleErr.Line, "the line of the status, not of the rule")
 	assert.Contains(t, ruleErr.Reason, "200, 400, 404, 500")
 	assert.True(t, errors.Is(err, fixtureset.ErrInvalid) && errors.Is(err, scenario.ErrInvalid))
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-		"sync"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"

@@ -25,11 +25,11 @@ func TestPactCheckExitCodes(t *testing.T) {
 	notJSON := write("broken.json", `{"interactions": [`)
 	v1 := write("v1.json", `{"interactions":[],"metadata":{"pactSpecification":{"version":"1.1.0"}}}`)
 	cases := []struct {
-		name    string
-		args    []string
-		code    int
-		stdout  []string
-		stderr  string
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr string
 	}{
 		{name: "compatible", args: []string{testPact("v2-compatible.json"), testPact("v3-compatible.json"), testPact("v4-compatible.json")}, code: 0,
 			stdout: []string{"v2-compatible.json: web-app -> screenshotcenter, Pact 2.0.0, 2 interactions: compatible, 0 errors, 0 warnings", "Pact 4.0, 1 interaction: compatible"}},

@@ -35,6 +35,7 @@ func (s *Server) adminHandler() http.Handler {
 		"progressions":    {http.MethodGet: http.HandlerFunc(s.adminProgressions), http.MethodDelete: http.HandlerFunc(s.adminResetProgressions)},
 		"reset":           {http.MethodPost: http.HandlerFunc(s.adminReset)},
 		"scenarios":       {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
+		"pact":            {http.MethodPost: http.HandlerFunc(s.adminPact)},
 	}
 	guarded := httpserver.Guard(s.cfg.AdminToken, s.route(routes))
 	// Open to all: the health check, and the console's page, which holds no

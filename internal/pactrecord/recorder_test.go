@@ -18,7 +18,6 @@ import (
 	"github.com/crawlkit/crawlkit/internal/pactrecord"
 	"github.com/crawlkit/crawlkit/internal/syncbuf"
 	"github.com/crawlkit/crawlkit/internal/validate"
-
 )
 
 const secret = "sk_live_RECORDER_s3cret"

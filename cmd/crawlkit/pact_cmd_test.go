@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,4 +94,39 @@ func TestPactCheckJSON(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, `"compatible": true`)
 	assert.Contains(t, out, `"findings": []`)
+}
+
+// TestServePactOutThenCheck records a session with crawlkit serve
+// --pact-out, stops it as SIGTERM does (its context ends), and checks the
+// pact it wrote with crawlkit pact check.
+func TestServePactOutThenCheck(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "session.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--pact-out", file, "--pact-consumer", "web-app", "--pact-provider", "screenshotcenter"}, outW, io.Discard)
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	require.NoError(t, err)
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+	base := strings.TrimSpace(strings.TrimPrefix(line, "listening on "))
+	for _, q := range []string{"id=12345&key=" + cliSecret, "id=abc&key=k", "id=404&key=k"} {
+		code, _ := fetch(t, base+"/crawl/info?"+q)
+		require.NotZero(t, code)
+	}
+	cancel()
+	require.NoError(t, <-done)
+
+	data := read(t, file)
+	assert.NotContains(t, data, cliSecret)
+	assert.Contains(t, data, `"name": "web-app"`)
+	out, errOut, code := runCLI(t, "pact", "check", file)
+	assert.Equal(t, 0, code, out+errOut)
+	assert.Contains(t, out, "Pact 3.0.0, 3 interactions: compatible, 0 errors, 0 warnings")
+
+	_, errOut, code = runCLI(t, "serve", "--pact-out", filepath.Join(t.TempDir(), "none", "p.json"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "--pact-out")
 }

@@ -18,6 +18,9 @@ function start(options) {
   if (o.seed !== undefined) args.push("--seed", String(o.seed));
   if (o.fixtures) args.push("--fixtures", o.fixtures);
   if (o.scenarios) args.push("--scenarios", o.scenarios);
+  if (o.pactOut) args.push("--pact-out", o.pactOut);
+  if (o.pactConsumer) args.push("--pact-consumer", o.pactConsumer);
+  if (o.pactProvider) args.push("--pact-provider", o.pactProvider);
   if (o.args) args.push(...o.args);
   return new Promise((resolve, reject) => {
     let child;

@@ -49,6 +49,7 @@ var verdicts = []verdict{
 	{file: "base-path.json", compatible: true, smvDiffers: "base paths: swagger-mock-validator ignores servers"},
 	{file: "no-credentials.json", compatible: true, smvDiffers: "credentials: the verifier adds its own"},
 	{file: "type-matcher-relaxes.json", compatible: true, smvDiffers: "matching rules: a type matcher stands for any value of its type"},
+	{file: "decimal-matcher-on-integer.json", errors: []string{"$.response.body.data.processed response.body.incompatible"}, smvDiffers: "matching rules: a decimal matcher where the contract has an integer"},
 
 	{file: "wrong-path.json", errors: []string{"$.request.path request.path-or-method.unknown"}},
 	{file: "wrong-method.json", errors: []string{"$.request.path request.path-or-method.unknown"}},

@@ -249,7 +249,7 @@ func TestParseErrors(t *testing.T) {
 			"matchingRules":{"body":{"$.a":{"matchers":[{"match":"fuzzy"}]}}}}}`), `unknown matcher "fuzzy"`},
 		"bad regex": {v3(`{"description":"d","request":{"method":"GET","path":"/x"},"response":{"status":200,
 			"matchingRules":{"body":{"$.a":{"matchers":[{"match":"regex","regex":"(("}]}}}}}`), `regex "(("`},
-		"bad query": {v3(`{"description":"d","request":{"method":"GET","path":"/x","query":{"id":[1]}},"response":{"status":200}}`), "query: id: must be a string or an array of strings"},
+		"bad query": {v3(`{"description":"d","request":{"method":"GET","path":"/x","query":{"id":[1]}},"response":{"status":200}}`), "query: must be a string or an object whose id must be a string or an array of strings"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -244,16 +244,26 @@ func parseRequest(raw *rawMessage, major int) (Request, error) {
 	if r.Query, err = parseQuery(raw.Query); err != nil {
 		return r, fmt.Errorf("query: %w", err)
 	}
-	if r.Headers, err = parseHeaders(raw.Headers); err != nil {
-		return r, fmt.Errorf("headers: %w", err)
+	r.Headers, r.Body, r.Rules, err = parseParts(raw, major)
+	return r, err
+}
+
+// parseParts reads what requests and responses share: headers, body and
+// matching rules.
+func parseParts(raw *rawMessage, major int) (Headers, Body, Rules, error) {
+	headers, err := parseHeaders(raw.Headers)
+	if err != nil {
+		return nil, Body{}, nil, fmt.Errorf("headers: %w", err)
 	}
-	if r.Body, err = parseBody(raw.Body, major); err != nil {
-		return r, fmt.Errorf("body: %w", err)
+	body, err := parseBody(raw.Body, major)
+	if err != nil {
+		return nil, Body{}, nil, fmt.Errorf("body: %w", err)
 	}
-	if r.Rules, err = parseRules(raw.MatchingRules, major); err != nil {
-		return r, fmt.Errorf("matchingRules: %w", err)
+	rules, err := parseRules(raw.MatchingRules, major)
+	if err != nil {
+		return nil, Body{}, nil, fmt.Errorf("matchingRules: %w", err)
 	}
-	return r, nil
+	return headers, body, rules, nil
 }
 
 func parseResponse(raw *rawMessage, major int) (Response, error) {
@@ -262,16 +272,8 @@ func parseResponse(raw *rawMessage, major int) (Response, error) {
 		return r, errors.New("status must be an HTTP status, 100 to 599")
 	}
 	var err error
-	if r.Headers, err = parseHeaders(raw.Headers); err != nil {
-		return r, fmt.Errorf("headers: %w", err)
-	}
-	if r.Body, err = parseBody(raw.Body, major); err != nil {
-		return r, fmt.Errorf("body: %w", err)
-	}
-	if r.Rules, err = parseRules(raw.MatchingRules, major); err != nil {
-		return r, fmt.Errorf("matchingRules: %w", err)
-	}
-	return r, nil
+	r.Headers, r.Body, r.Rules, err = parseParts(raw, major)
+	return r, err
 }
 
 // parseQuery reads a query as a string (v2) or an object of strings or
@@ -288,19 +290,11 @@ func parseQuery(raw json.RawMessage) (url.Values, error) {
 		}
 		return q, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, errors.New("must be a string or an object")
+	m, err := stringsByName(raw)
+	if err != nil {
+		return nil, fmt.Errorf("must be a string or %w", err)
 	}
-	q := url.Values{}
-	for name, v := range m {
-		values, err := stringOrStrings(v)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		q[name] = values
-	}
-	return q, nil
+	return url.Values(m), nil
 }
 
 // parseHeaders reads headers as strings (v2, v3: values joined by commas)
@@ -309,19 +303,28 @@ func parseHeaders(raw json.RawMessage) (Headers, error) {
 	if isNull(raw) {
 		return Headers{}, nil
 	}
+	m, err := stringsByName(raw)
+	if err != nil {
+		return nil, fmt.Errorf("must be %w", err)
+	}
+	return Headers(m), nil
+}
+
+// stringsByName reads an object of strings or arrays of strings.
+func stringsByName(raw json.RawMessage) (map[string][]string, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, errors.New("must be an object")
+		return nil, errors.New("an object")
 	}
-	h := Headers{}
+	out := make(map[string][]string, len(m))
 	for name, v := range m {
 		values, err := stringOrStrings(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("an object whose %s %w", name, err)
 		}
-		h[name] = values
+		out[name] = values
 	}
-	return h, nil
+	return out, nil
 }
 
 func stringOrStrings(raw json.RawMessage) ([]string, error) {

@@ -50,20 +50,6 @@ type matcher struct {
 	Regex string `json:"regex,omitempty"`
 }
 
-// bodySchema returns the JSON body schema of a status, nil when the
-// contract has none.
-func (r *Recorder) bodySchema(status int) *openapi3.Schema {
-	ref := r.cfg.Contract.Operation.Responses.Status(status)
-	if ref == nil || ref.Value == nil {
-		return nil
-	}
-	media := ref.Value.Content.Get("application/json")
-	if media == nil || media.Schema == nil {
-		return nil
-	}
-	return media.Schema.Value
-}
-
 // prune keeps of a body what every server that keeps the contract sends
 // too, so that the pact's type matchers hold against any of them: the
 // required fields whose schema admits one JSON type (not null), arrays cut

@@ -158,7 +158,7 @@ func (r *Recorder) interaction(a Answer) (interaction, string) {
 	resp := response{Status: a.Status}
 	rules := map[string]rule{}
 	if body != nil {
-		schema := r.bodySchema(a.Status)
+		schema := r.cfg.Contract.BodySchema(a.Status)
 		resp.Body = prune(body, schema, "$", rules)
 		resp.Headers = map[string]string{"Content-Type": "application/json"}
 		resp.Rules = map[string]map[string]rule{

@@ -49,7 +49,7 @@ func (s *Server) recordPact(next http.Handler) http.Handler {
 		x := exchange.From(r.Context())
 		s.pact.Record(pactrecord.Answer{
 			Method: r.Method, URL: r.URL, Header: r.Header, Status: cw.status,
-			ContentType: w.Header().Get("Content-Type"), Body: cw.body, Truncated: cw.truncated,
+			Body: cw.body, Truncated: cw.truncated,
 			Fault: x.Fault, OffContract: x.OffContract, Violations: x.Violations,
 		})
 	})

@@ -36,8 +36,6 @@ type Answer struct {
 	// answer), credentials never.
 	Header http.Header
 	Status int
-	// ContentType is the response's.
-	ContentType string
 	// Body is the response body, nil when it was not kept (see Wants) or
 	// longer than MaxBody (Truncated).
 	Body      []byte
@@ -74,10 +72,9 @@ func New(cfg Config) *Recorder {
 	return &Recorder{cfg: cfg, kept: map[string]interaction{}, leftOut: map[string]string{}}
 }
 
-// credentialQuery and credentialHeaders carry credentials: never written.
+// credentialQuery carries credentials: never written. Of the request's
+// headers only Prefer is (X-API-KEY, Authorization and the rest never).
 const credentialQuery = "key"
-
-var credentialHeaders = []string{"X-Api-Key", "Authorization", "Cookie"}
 
 // key is what makes an interaction distinct: method, path, query names
 // (credentials aside) and status.

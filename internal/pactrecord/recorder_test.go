@@ -27,7 +27,7 @@ func answer(t *testing.T, rawURL string, status int, body string) pactrecord.Ans
 	u, err := url.Parse(rawURL)
 	require.NoError(t, err)
 	return pactrecord.Answer{
-		Method: http.MethodGet, URL: u, Status: status, ContentType: "application/json",
+		Method: http.MethodGet, URL: u, Status: status,
 		Header: http.Header{"X-Api-Key": {secret}, "Authorization": {"Bearer " + secret}},
 		Body:   []byte(body),
 	}

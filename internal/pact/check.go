@@ -236,6 +236,10 @@ func (c *Checker) response(r *report, in Interaction) {
 	if !resp.Body.Present {
 		return
 	}
+	if accept, ok := in.Request.Headers.Get("Accept"); ok && !acceptsJSON(accept) {
+		r.add(Error, CodeBodyUnknown, "$.response.body", "the contract has no body of the type the request accepts ("+strings.Join(accept, ", ")+")")
+		return
+	}
 	media, mediaType := bodyMedia(resp, doc)
 	if media == nil {
 		if len(doc.Content) == 0 {

@@ -66,6 +66,9 @@ var verdicts = []verdict{
 	{file: "null-not-allowed.json", errors: []string{"$.response.body.data.finished response.body.incompatible"}},
 	{file: "content-type.json", errors: []string{"$.response.headers.Content-Type response.content-type.incompatible"}},
 	{file: "unknown-response-header.json", errors: []string{"$.response.headers.X-RateLimit-Remaining response.header.unknown"}},
+	{file: "response-headers.json", compatible: true, warnings: []string{"$.response.headers.Date response.header.undefined"}},
+	{file: "accept-incompatible.json", errors: []string{"$.request.headers.Accept request.accept.incompatible", "$.response.body response.body.unknown"}},
+	{file: "v4-base64-incompatible.json", errors: []string{"$.response.body.data.status response.body.incompatible"}},
 	{file: "error-body-mismatch.json", errors: []string{
 		"$.response.body.code response.body.incompatible",
 	}},

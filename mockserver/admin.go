@@ -64,7 +64,7 @@ func (s *Server) route(routes map[string]map[string]http.Handler) http.Handler {
 		methods, ok := routes[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]
 		if !ok {
 			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
-				"No admin endpoint at "+r.URL.Path+"; the console is at "+httpserver.AdminPrefix+", the API under "+httpserver.AdminPrefix+"catalog, requests, scenarios, progressions", nil)
+				"No admin endpoint at "+r.URL.Path+"; the console is at "+httpserver.AdminPrefix+", the API under "+httpserver.AdminPrefix+"catalog, requests, scenarios, progressions, pact", nil)
 			return
 		}
 		h, ok := methods[r.Method]

@@ -34,6 +34,7 @@ func (s *Server) adminHandler() http.Handler {
 		"progressions":    {http.MethodGet: http.HandlerFunc(s.adminProgressions), http.MethodDelete: http.HandlerFunc(s.adminResetProgressions)},
 		"reset":           {http.MethodPost: http.HandlerFunc(s.adminReset)},
 		"scenarios":       {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
+		"pact":            {http.MethodPost: http.HandlerFunc(s.adminPact)},
 	}
 	guarded := httpserver.Guard(s.cfg.AdminToken, s.route(routes))
 	// Open to all: the health check, and the console's page, which holds no
@@ -62,7 +63,7 @@ func (s *Server) route(routes map[string]map[string]http.Handler) http.Handler {
 		methods, ok := routes[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]
 		if !ok {
 			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
-				"No admin endpoint at "+r.URL.Path+"; the console is at "+httpserver.AdminPrefix+", the API under "+httpserver.AdminPrefix+"catalog, requests, scenarios, progressions", nil)
+				"No admin endpoint at "+r.URL.Path+"; the console is at "+httpserver.AdminPrefix+", the API under "+httpserver.AdminPrefix+"catalog, requests, scenarios, progressions, pact", nil)
 			return
 		}
 		h, ok := methods[r.Method]

@@ -110,6 +110,13 @@ type Config struct {
 	// defaults (httpserver.ReadHeaderTimeout, WriteTimeout).
 	ReadHeaderTimeout time.Duration
 	WriteTimeout      time.Duration
+	// PactOut, when set, records the session as a Pact file written there
+	// when Serve stops and on POST /__crawlkit/pact (see WritePact);
+	// PactConsumer and PactProvider name its participants
+	// (DefaultPactConsumer, DefaultPactProvider when empty).
+	PactOut      string
+	PactConsumer string
+	PactProvider string
 }
 
 // Delay is a fixed delay (Min equal to Max), or a range a delay is drawn

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -23,6 +24,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
 	"github.com/crawlkit/crawlkit/internal/negotiate"
+	"github.com/crawlkit/crawlkit/internal/pactrecord"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/spec"
@@ -59,6 +61,8 @@ type Server struct {
 	stopping chan struct{}
 	stopOnce sync.Once
 	handler  http.Handler
+	// pact records the session, nil unless Config.PactOut is set.
+	pact *pactrecord.Recorder
 }
 
 // errorVerdicts bounds the error envelopes whose verdicts are kept.
@@ -94,6 +98,9 @@ func newAt(ctx context.Context, cfg Config, clock func() time.Time) (*Server, er
 
 func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	if err := cfg.Latency.check(); err != nil {
+		return nil, err
+	}
+	if err := checkPactOut(cfg.PactOut); err != nil {
 		return nil, err
 	}
 	if cfg.CacheEntries <= 0 {
@@ -153,9 +160,10 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	}
 	s.crawls = func(seed uint64) crawlSource { return generate.New(seed, s.now) }
 	s.rules.Store(ruleset.Empty())
+	s.pact = s.newPactRecorder()
 	// Routed by hand, not by http.ServeMux: its redirects to clean paths
 	// would answer outside the API's envelope.
-	admin, api := s.adminHandler(), http.HandlerFunc(s.crawlInfo)
+	admin, api := s.adminHandler(), s.recordPact(http.HandlerFunc(s.crawlInfo))
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if httpserver.IsAdmin(r) {
 			admin.ServeHTTP(w, r)
@@ -229,11 +237,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if writeTimeout <= 0 {
 		writeTimeout = WriteTimeout
 	}
-	return httpserver.Serve(ctx, ln, s, httpserver.Options{
+	err := httpserver.Serve(ctx, ln, s, httpserver.Options{
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		WriteTimeout:      writeTimeout,
 		ShutdownGrace:     s.cfg.ShutdownGrace,
 		Logger:            s.log,
 		OnShutdown:        s.stop,
 	})
+	if s.pact != nil {
+		// ctx has ended: the last write must not depend on it.
+		if _, werr := s.WritePact(context.WithoutCancel(ctx)); werr != nil {
+			err = errors.Join(err, werr)
+		}
+	}
+	return err
 }

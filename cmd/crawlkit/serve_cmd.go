@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -34,6 +35,9 @@ type serveOptions struct {
 	cors      bool
 	strict    bool
 	logFormat string
+	pactOut   string
+	pactCons  string
+	pactProv  string
 }
 
 func newServeCmd() *cobra.Command {
@@ -68,6 +72,9 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
 	f.BoolVar(&o.strict, "strict", false, "answer 500 INTERNAL_ERROR instead of a response that breaks the contract")
 	f.StringVar(&o.logFormat, "log-format", "text", "request log format: text or json")
+	f.StringVar(&o.pactOut, "pact-out", "", "record the session as a Pact file written here at shutdown (SIGTERM, SIGINT) and on POST /__crawlkit/pact")
+	f.StringVar(&o.pactCons, "pact-consumer", mockserver.DefaultPactConsumer, "the consumer named in the --pact-out file")
+	f.StringVar(&o.pactProv, "pact-provider", mockserver.DefaultPactProvider, "the provider named in the --pact-out file")
 	return cmd
 }
 
@@ -105,6 +112,11 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 	if o.maxHang <= 0 {
 		return usageError{fmt.Errorf("--max-hang %s: must be more than 0", o.maxHang)}
 	}
+	if o.pactOut != "" {
+		if _, err := os.Stat(filepath.Dir(o.pactOut)); err != nil {
+			return usageError{fmt.Errorf("--pact-out: %w", err)}
+		}
+	}
 	if o.scenarios != "" {
 		if _, err := os.Stat(o.scenarios); err != nil {
 			return usageError{fmt.Errorf("--scenarios: %w", err)}
@@ -127,6 +139,9 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		CORS:          o.cors,
 		Strict:        o.strict,
 		Logger:        logger,
+		PactOut:       o.pactOut,
+		PactConsumer:  o.pactCons,
+		PactProvider:  o.pactProv,
 	}
 	tuneGC(mockserver.MemoryLimit(cfg))
 	srv, err := mockserver.New(ctx, cfg)

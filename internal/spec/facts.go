@@ -132,3 +132,17 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// BodySchema returns the JSON body schema the operation documents for
+// status, nil when it documents none.
+func (c *Contract) BodySchema(status int) *openapi3.Schema {
+	resp := c.Operation.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		return nil
+	}
+	media := resp.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		return nil
+	}
+	return media.Schema.Value
+}

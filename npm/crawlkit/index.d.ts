@@ -8,6 +8,12 @@ export interface StartOptions {
   fixtures?: string;
   /** Scenarios file (--scenarios). */
   scenarios?: string;
+  /** Record the session as a Pact file written here when the mock stops (--pact-out). */
+  pactOut?: string;
+  /** The consumer named in the pact (--pact-consumer; default crawlkit-consumer). */
+  pactConsumer?: string;
+  /** The provider named in the pact (--pact-provider; default screenshotcenter). */
+  pactProvider?: string;
   /** Address to listen on; default 127.0.0.1:0, a free port. */
   addr?: string;
   /** More crawlkit serve flags, as ["--latency", "200ms"]. */

@@ -84,6 +84,9 @@ type Report struct {
 	// Fresh holds crawlkit's figures for crawls never seen before, beside
 	// the same loads on a cached crawl.
 	Fresh []Fresh `json:"fresh,omitempty"`
+	// CacheLoad holds the seed crawl's figures with the cache empty and
+	// full.
+	CacheLoad []CacheLoad `json:"cache_load,omitempty"`
 }
 
 // Growth is crawlkit's cost at one size of crawl and one number of connections.
@@ -105,10 +108,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	growth := fs.Bool("growth", false, "measure only how crawlkit's cost grows with crawl size and connections")
 	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
 	fresh := fs.Bool("fresh", false, "measure only crawls never seen before beside cached ones")
+	cacheFull := fs.Bool("cache-full", false, "measure only the seed crawl with two 10,000-screenshot crawls cached beside an empty cache")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && *random == 0, stderr); err != nil {
+	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && !*cacheFull && *random == 0, stderr); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "crawlkit-bench")
@@ -132,6 +136,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		rep.Results = append(rep.Results, res)
 		return writeReport(rep, *out, fmt.Sprintf("Never-repeated ids for %s at %d connections: %d requests, %.0f a second, %d answers not 2xx, peak RSS %.1f MB, RSS at the end %.1f MB.\n",
 			random, *conns, res.Requests, res.RequestsPerS, res.Errors, res.PeakRSSMB, res.EndRSSMB), stdout)
+	}
+	if *cacheFull {
+		if rep.CacheLoad, err = measureCacheLoad(ctx, crawlkit, *duration, *conns); err != nil {
+			return err
+		}
+		return writeReport(rep, *out, cacheLoadTable(rep), stdout)
 	}
 	if *fresh {
 		if rep.Fresh, err = measureFresh(ctx, crawlkit, *duration, *conns); err != nil {
@@ -173,6 +183,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if rep.Fresh, err = measureFresh(ctx, crawlkit, *duration, *conns); err != nil {
+		return err
+	}
+	if rep.CacheLoad, err = measureCacheLoad(ctx, crawlkit, *duration, *conns); err != nil {
 		return err
 	}
 	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {
@@ -525,6 +538,10 @@ func table(rep *Report) string {
 	if len(rep.Fresh) > 0 {
 		b.WriteString("\nCrawls never seen before, beside the same load on a cached crawl (crawlkit only):\n\n")
 		b.WriteString(freshTable(rep.Fresh))
+	}
+	if len(rep.CacheLoad) > 0 {
+		b.WriteString("\nThe seed crawl with the cache empty and full (crawlkit only):\n\n")
+		b.WriteString(cacheLoadTable(rep))
 	}
 	fmt.Fprintf(&b, "\nThe contract suite against a local mock: %.0f ms.\n", rep.ContractMS)
 	return b.String()

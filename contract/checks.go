@@ -85,7 +85,7 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 				schemaPointers = append(schemaPointers, rest)
 			}
 		}
-		v.warnings = append(v.warnings, run.shape.observe(responseSchema(run.contract.Operation, status), parsed)...)
+		v.warnings = append(v.warnings, run.shape.observe(run.contract.BodySchema(status), parsed)...)
 	}
 
 	obj, _ := parsed.(map[string]any)

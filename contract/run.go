@@ -66,7 +66,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	run := &runner{cfg: r, client: r.httpClient(), validator: v, contract: v.Contract(), shape: newShape(), redact: redactor(r.APIKey, r.Bearer)}
 	for _, status := range run.contract.Statuses {
-		run.shape.document(responseSchema(run.contract.Operation, status), "", 0)
+		run.shape.document(run.contract.BodySchema(status), "", 0)
 	}
 	if err := run.reachable(ctx); err != nil {
 		return nil, err

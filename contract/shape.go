@@ -222,18 +222,5 @@ func nonEmpty(v any) bool {
 
 func escape(name string) string { return strings.TrimPrefix(validate.Pointer([]string{name}), "/") }
 
-// responseSchema is the body schema the contract documents for status.
-func responseSchema(op *openapi3.Operation, status int) *openapi3.Schema {
-	resp := op.Responses.Status(status)
-	if resp == nil || resp.Value == nil {
-		return nil
-	}
-	media := resp.Value.Content.Get("application/json")
-	if media == nil || media.Schema == nil {
-		return nil
-	}
-	return media.Schema.Value
-}
-
 // statusKey writes a status as the coverage keys it.
 func statusKey(status int) string { return strconv.Itoa(status) }

@@ -16,7 +16,6 @@ import (
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
-	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
@@ -35,6 +34,7 @@ func (s *Server) adminHandler() http.Handler {
 		"progressions":    {http.MethodGet: http.HandlerFunc(s.adminProgressions), http.MethodDelete: http.HandlerFunc(s.adminResetProgressions)},
 		"reset":           {http.MethodPost: http.HandlerFunc(s.adminReset)},
 		"scenarios":       {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
+		"pact":            {http.MethodPost: http.HandlerFunc(s.adminPact)},
 	}
 	guarded := httpserver.Guard(s.cfg.AdminToken, s.route(routes))
 	// Open to all: the health check, and the console's page, which holds no
@@ -63,7 +63,7 @@ func (s *Server) route(routes map[string]map[string]http.Handler) http.Handler {
 		methods, ok := routes[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]
 		if !ok {
 			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound,
-				"No admin endpoint at "+r.URL.Path+"; the console is at "+httpserver.AdminPrefix+", the API under "+httpserver.AdminPrefix+"catalog, requests, scenarios, progressions", nil)
+				"No admin endpoint at "+r.URL.Path+"; the console is at "+httpserver.AdminPrefix+", the API under "+httpserver.AdminPrefix+"catalog, requests, scenarios, progressions, pact", nil)
 			return
 		}
 		h, ok := methods[r.Method]
@@ -224,8 +224,7 @@ func (s *Server) adminCatalog(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
-	s.journal.Clear()
-	s.progressions.reset()
+	s.Reset()
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -235,61 +234,29 @@ func (s *Server) adminScenarios(w http.ResponseWriter, _ *http.Request) {
 
 // adminAddScenarios adds rules, in the scenarios file's format (YAML or
 // JSON), in front of every other rule; a rule named like a runtime rule
-// replaces it.
+// replaces it. A refusal lists every problem, by line, in the envelope's
+// fields.
 func (s *Server) adminAddScenarios(w http.ResponseWriter, r *http.Request) {
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBody))
 	if err != nil {
 		s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, "Cannot read the scenarios: "+err.Error(), nil)
 		return
 	}
-	s.rulesMu.Lock()
-	defer s.rulesMu.Unlock()
-	set := s.rules.Load()
-	rules, err := scenario.Parse(ruleset.RuntimeSource, data, scenario.Env{
-		Contract:   s.contract,
-		HasFixture: func(file string) bool { _, ok := set.Fixtures.ByFile(file); return ok },
-	})
-	if err == nil && len(rules) == 0 {
-		err = errors.New("no rule under scenarios:")
-	}
+	rules, err := s.addScenarios(data)
 	if err != nil {
 		s.sendError(w, r, http.StatusBadRequest, envelope.CodeValidation, "Invalid scenarios: "+oneLine(err.Error()), linesOf(err))
 		return
 	}
-	added := map[string]bool{}
-	for i := range rules {
-		rules[i].Line = 0
-		added[rules[i].Name] = true
-	}
-	runtime := rules
-	for _, old := range set.Runtime {
-		if !added[old.Name] {
-			runtime = append(runtime, old)
-		}
-	}
-	s.rules.Store(set.WithRuntime(runtime))
 	journal.WriteJSON(w, http.StatusCreated, map[string]any{"scenarios": rules})
 }
 
 // adminDeleteScenarios removes the runtime rule ?name=, or all of them.
 func (s *Server) adminDeleteScenarios(w http.ResponseWriter, r *http.Request) {
 	name := r.URL.Query().Get("name")
-	s.rulesMu.Lock()
-	defer s.rulesMu.Unlock()
-	set := s.rules.Load()
-	var kept []scenario.Rule
-	if name != "" {
-		for _, rule := range set.Runtime {
-			if rule.Name != name {
-				kept = append(kept, rule)
-			}
-		}
-		if len(kept) == len(set.Runtime) {
-			s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound, "No scenario "+strconv.Quote(name)+" was added through the admin API", nil)
-			return
-		}
+	if !s.removeScenarios(name) {
+		s.sendError(w, r, http.StatusNotFound, envelope.CodeNotFound, "No scenario "+strconv.Quote(name)+" was added through the admin API", nil)
+		return
 	}
-	s.rules.Store(set.WithRuntime(kept))
 	w.WriteHeader(http.StatusNoContent)
 }
 

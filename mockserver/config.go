@@ -63,8 +63,9 @@ type Config struct {
 	Seed uint64
 	// Now is the instant generated crawls are timed relative to: a crawl
 	// still running started minutes before it, one that ended did so
-	// before it. The zero value is the time New is called; set it for
-	// bodies that stay the same across restarts.
+	// before it. The zero value is the start of the current UTC day when
+	// New is called (generate.DayStart), so that servers started the same
+	// day answer the same bytes; set it to pin another instant.
 	Now time.Time
 	// Fixtures holds the fixture crawls (*.json at its top) and, optionally,
 	// a scenarios.yaml; nil serves none.
@@ -99,7 +100,10 @@ type Config struct {
 	CacheEntries    int
 	CacheBytes      int64
 	LargeCacheBytes int64
-	// JournalEntries bounds the request journal.
+	// JournalEntries bounds the request journal (0 is 1,000 entries). Each
+	// entry keeps its answer's headers (at most 8 KiB) and the first
+	// MaxJournalBody (16 KiB) of its body: the journal holds at most
+	// JournalEntries × 24 KiB of answers, 24 MiB at the default.
 	JournalEntries int
 	// ProgressionEntries bounds the progressing crawls whose polls are counted.
 	ProgressionEntries int
@@ -113,6 +117,13 @@ type Config struct {
 	// defaults (httpserver.ReadHeaderTimeout, WriteTimeout).
 	ReadHeaderTimeout time.Duration
 	WriteTimeout      time.Duration
+	// PactOut, when set, records the session as a Pact file written there
+	// when Serve stops and on POST /__crawlkit/pact (see WritePact);
+	// PactConsumer and PactProvider name its participants
+	// (DefaultPactConsumer, DefaultPactProvider when empty).
+	PactOut      string
+	PactConsumer string
+	PactProvider string
 }
 
 // Delay is a fixed delay (Min equal to Max), or a range a delay is drawn

@@ -19,19 +19,23 @@ import (
 
 // crawlInfo answers GET /crawl/info: credentials first, then parameters,
 // then the request's overrides; then the negotiator picks the answer, and the
-// responder waits, breaks or sends it.
+// responder waits, breaks or sends it. HEAD is answered as GET, without the
+// body.
 func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		w = bodiless{w}
+	}
 	ctx := r.Context()
 	x := exchange.From(ctx)
 	query, queryErr := url.ParseQuery(r.URL.RawQuery)
 	// For the journal, before any check: a request refused for its key is
 	// still found by its crawl id.
 	x.CrawlID, _ = strconv.ParseInt(query.Get("id"), 10, 64)
-	if err := s.validator.Route(r); err != nil {
+	if err := s.validator.Route(routeAs(r)); err != nil {
 		if spec.StatusFor(err) == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", http.MethodGet)
+			w.Header().Set("Allow", allowed)
 			s.reject(w, r, http.StatusMethodNotAllowed, envelope.CodeMethodNotAllowed,
-				fmt.Sprintf("Method %s is not allowed on %s; use GET", r.Method, r.URL.Path), nil)
+				fmt.Sprintf("Method %s is not allowed on %s; use GET or HEAD", r.Method, r.URL.Path), nil)
 			return
 		}
 		s.reject(w, r, http.StatusNotFound, envelope.CodeNotFound,

@@ -37,7 +37,7 @@ func validToken(s string) bool {
 // FuzzRequest sends anything a request can carry (method, path, raw query,
 // X-API-KEY, Authorization, Prefer) and holds the mock to three properties:
 // no panic; every answer is a status the contract documents (or 404/405 off
-// its route) with a body that validates, or an error status marked
+// its route) with a body that validates (HEAD: GET's status, no body), or an error status marked
 // off-contract, which only an explicit ask gives; the same request gets the same
 // answer, but for request ids, progressions and the faults it asked for.
 func FuzzRequest(f *testing.F) {
@@ -48,9 +48,11 @@ func FuzzRequest(f *testing.F) {
 	f.Add("GET", "/crawl/info", "id=42&key=demo", "", "", "")
 	f.Add("GET", "/api/v1/crawl/info", "id=12345", "sk_test", "", "")
 	f.Add("GET", "/crawl/info", "id=1", "", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig", "")
-	f.Add("GET", "/crawl/info", "id=404&key=k&__code=500&__delay=5", "", "", "example=not_found")
+	f.Add("GET", "/crawl/info", "id=404&key=k&__code=500&__delay=5ms", "", "", "example=not_found")
 	f.Add("GET", "/crawl/info", "id=%FF%00&id=2&key=invalid", "", "", "code=abc, seed=-1")
 	f.Add("POST", "/crawl/info", "id=1", "k", "", "")
+	f.Add("HEAD", "/crawl/info", "id=42&key=demo", "", "", "")
+	f.Add("HEAD", "/crawl/info", "id=10000&key=demo", "", "", "")
 	f.Add("GET", "/__crawlkit/catalog", "", "", "", "")
 	f.Add("GET", "/crawl/info", "id=1002&key=k&__seed=18446744073709551615&__dynamic=true", "", "", "delay=100ms-200ms")
 	f.Add("GET", "/crawl/info", "id=5003&key=k", "", "", "fault=malformed")
@@ -78,6 +80,16 @@ func FuzzRequest(f *testing.F) {
 				}
 				continue // asked for explicitly (a catalog id, Prefer off-contract), marked
 			}
+			if method == http.MethodHead && !strings.HasPrefix(path, httpserver.AdminPrefix) {
+				// HEAD answers as GET without the body.
+				if a.rec.Body.Len() > 0 {
+					t.Fatalf("HEAD %s?%s: a body of %d bytes", path, rawQuery, a.rec.Body.Len())
+				}
+				if got, _, gone := fuzzOnce(srv, http.MethodGet, path, rawQuery, apiKey, authorization, prefer); !gone && got.Code != a.rec.Code && !progressing(got) {
+					t.Fatalf("HEAD %s?%s: %d, GET: %d", path, rawQuery, a.rec.Code, got.Code)
+				}
+				continue
+			}
 			if vs := srv.validator.JSONResponse(context.Background(), checkAs(srv, a.rec.Code), a.rec.Body.Bytes()); len(vs) > 0 {
 				t.Fatalf("%s %s?%s: status %d breaks the contract: %v", method, path, rawQuery, a.rec.Code, vs)
 			}
@@ -85,13 +97,18 @@ func FuzzRequest(f *testing.F) {
 				t.Fatalf("%s %s?%s: undocumented status %d", method, path, rawQuery, a.rec.Code)
 			}
 		}
-		progress := strings.HasPrefix(first.Header().Get(AnsweredByHeader), "scenario progress")
+		progress := progressing(first)
 		if firstFault == "" && secondFault == "" && !firstGone && !secondGone && !progress && !strings.HasPrefix(path, httpserver.AdminPrefix) {
 			if first.Code != second.Code || fuzzRequestIDs.ReplaceAllString(first.Body.String(), "") != fuzzRequestIDs.ReplaceAllString(second.Body.String(), "") {
 				t.Fatalf("%s %s?%s: two answers: %d %q and %d %q", method, path, rawQuery, first.Code, first.Body, second.Code, second.Body)
 			}
 		}
 	})
+}
+
+// progressing reports an answer of a progression, which moves on each poll.
+func progressing(rec *httptest.ResponseRecorder) bool {
+	return strings.HasPrefix(rec.Header().Get(AnsweredByHeader), "scenario progress")
 }
 
 // checkAs is the status whose schema a body is held to: off-route and

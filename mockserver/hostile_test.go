@@ -62,7 +62,7 @@ func TestHostileInput(t *testing.T) {
 		{"id 1.5", func() answer { return get1("id=1.5&key=k", nil) }, 400, envelope.CodeValidation, "id"},
 		{"id 1e3", func() answer { return get1("id=1e3&key=k", nil) }, 400, envelope.CodeValidation, "id"},
 		{"id 0x10", func() answer { return get1("id=0x10&key=k", nil) }, 400, envelope.CodeValidation, "id"},
-		{"id +1", func() answer { return get1("id=%2B1&key=k", nil) }, 400, envelope.CodeValidation, "id"},
+		{"id ++1", func() answer { return get1("id=%2B%2B1&key=k", nil) }, 400, envelope.CodeValidation, "id"},
 		{"id with a plus as space", func() answer { return get1("id=+1&key=k", nil) }, 400, envelope.CodeValidation, "id"},
 		{"id with a leading space", func() answer { return get1("id=%201&key=k", nil) }, 400, envelope.CodeValidation, "id"},
 		{"id -0", func() answer { return get1("id=-0&key=k", nil) }, 400, envelope.CodeValidation, "id"},

@@ -41,7 +41,7 @@ var loadMix = []loadRequest{
 	{query: func(*rand.Rand) string { return "id=1&key=invalid" }, want: 400},
 	{query: func(*rand.Rand) string { return "id=abc&key=k" }, want: 400},
 	{query: func(r *rand.Rand) string { return fmt.Sprintf("id=%d&key=k&__seed=%d", 1+r.Int64N(1e6), r.Uint64()) }, want: 200},
-	{query: func(*rand.Rand) string { return "id=2&key=k&__delay=3" }, want: 200},
+	{query: func(*rand.Rand) string { return "id=2&key=k&__delay=3ms" }, want: 200},
 }
 
 // TestLoad drives the mock with concurrent clients over random ids,

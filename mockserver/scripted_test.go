@@ -70,7 +70,7 @@ func TestOverrides(t *testing.T) {
 			assert.Equal(t, int64(42), crawlOf(t, a).ID)
 		}},
 		{name: "query wins over Prefer", query: "&__code=404", prefer: "code=500", status: 404, code: envelope.CodeNotFound},
-		{name: "several preferences", prefer: "code=404, delay=10; return=minimal", status: 404, code: envelope.CodeNotFound},
+		{name: "several preferences", prefer: "code=404, delay=10ms; return=minimal", status: 404, code: envelope.CodeNotFound},
 		{name: "bad code", query: "&__code=abc", status: 400, code: envelope.CodeValidation, check: fieldNamed("__code")},
 		{name: "undocumented code", prefer: "code=418", status: 400, code: envelope.CodeValidation, check: fieldNamed("Prefer")},
 		{name: "unknown example", query: "&__example=nope", status: 400, code: envelope.CodeValidation, check: fieldNamed("__example")},
@@ -200,7 +200,7 @@ func TestCatalogCrawlsLookReal(t *testing.T) {
 				last := c.Screenshots[len(c.Screenshots)-1]
 				assert.True(t, crawl.Pending(last.Status), "%s poll %d: a page is being taken", e.Name, poll)
 				started := time.Unix(c.Started, 0)
-				assert.WithinDuration(t, time.Now(), started, 2*time.Hour, "%s poll %d: started minutes ago, or an hour for one that will time out", e.Name, poll)
+				assert.WithinDuration(t, listed.Now, started, 2*time.Hour, "%s poll %d: started minutes before the mock's now, or an hour for one that will time out", e.Name, poll)
 			case crawl.StatusError:
 				assert.NotEmpty(t, c.Error)
 			}
@@ -263,7 +263,7 @@ func TestLatency(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, elapsed("id=1&key=k"), 30*time.Millisecond, "global latency")
 	assert.GreaterOrEqual(t, elapsed("id=1&key=invalid"), 30*time.Millisecond, "on errors too")
-	assert.GreaterOrEqual(t, elapsed("id=1&key=k&__delay=120"), 120*time.Millisecond, "per request")
+	assert.GreaterOrEqual(t, elapsed("id=1&key=k&__delay=120ms"), 120*time.Millisecond, "per request")
 	assert.GreaterOrEqual(t, elapsed("id=2002&key=k"), 100*time.Millisecond, "per rule, a range")
 }
 
@@ -352,7 +352,7 @@ func TestRuntimeScenarios(t *testing.T) {
 
 	bad := post(t, srv.url+"/__crawlkit/scenarios", "scenarios:\n  - name: broken\n    respond: {status: 418}\n", http.StatusBadRequest)
 	assert.Contains(t, string(bad), "respond.status 418")
-	assert.Contains(t, string(bad), "admin API:2")
+	assert.Contains(t, string(bad), "admin API:3")
 
 	var listed struct {
 		Scenarios []struct{ Name, Source string }
@@ -465,7 +465,7 @@ func TestHotReload(t *testing.T) {
 
 	write("scenarios:\n  - name: down\n    match: {id: 42}\n    respond: {status: 418}\n")
 	assert.Eventually(t, func() bool { return strings.Contains(logs.String(), "reload failed") }, 5*time.Second, 20*time.Millisecond)
-	assert.Contains(t, logs.String(), "scenarios.yaml:2")
+	assert.Contains(t, logs.String(), "scenarios.yaml:4")
 	assert.Contains(t, logs.String(), "respond.status 418")
 	assert.Equal(t, 404, status("42"), "a broken edit keeps the last good configuration")
 

@@ -2,6 +2,7 @@ package mockserver
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -23,6 +24,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/httpserver"
 	"github.com/crawlkit/crawlkit/internal/journal"
 	"github.com/crawlkit/crawlkit/internal/negotiate"
+	"github.com/crawlkit/crawlkit/internal/pactrecord"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/shape"
@@ -62,6 +64,8 @@ type Server struct {
 	stopping chan struct{}
 	stopOnce sync.Once
 	handler  http.Handler
+	// pact records the session, nil unless Config.PactOut is set.
+	pact *pactrecord.Recorder
 }
 
 // errorVerdicts bounds the error envelopes whose verdicts are kept.
@@ -71,6 +75,14 @@ const errorVerdicts = 1024
 // ready to serve. An invalid fixture or rule is an error naming the file, the
 // JSON pointer or line, and the reason: the server never starts half-working.
 func New(ctx context.Context, cfg Config) (*Server, error) {
+	return newAt(ctx, cfg, time.Now)
+}
+
+// newAt is New with the clock that dates the day Config.Now defaults to.
+func newAt(ctx context.Context, cfg Config, clock func() time.Time) (*Server, error) {
+	if cfg.Now.IsZero() {
+		cfg.Now = generate.DayStart(clock())
+	}
 	v, err := validate.LoadData(ctx, cfg.SpecName, cfg.Spec)
 	if err != nil {
 		return nil, err
@@ -97,6 +109,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 
 func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	if err := cfg.Latency.check(); err != nil {
+		return nil, err
+	}
+	if err := checkPactOut(cfg.PactOut); err != nil {
 		return nil, err
 	}
 	if cfg.CacheEntries <= 0 {
@@ -132,7 +147,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	}
 	c := v.Contract()
 	if cfg.Now.IsZero() {
-		cfg.Now = time.Now()
+		cfg.Now = generate.DayStart(time.Now())
 	}
 	s := &Server{
 		cfg:       cfg,
@@ -157,9 +172,10 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	}
 	s.crawls = func(seed uint64) crawlSource { return generate.NewFor(seed, s.now, c.CrawlStatuses) }
 	s.rules.Store(ruleset.Empty())
+	s.pact = s.newPactRecorder()
 	// Routed by hand, not by http.ServeMux: its redirects to clean paths
 	// would answer outside the API's envelope.
-	admin, api := s.adminHandler(), http.HandlerFunc(s.crawlInfo)
+	admin, api := s.adminHandler(), s.recordPact(http.HandlerFunc(s.crawlInfo))
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if httpserver.IsAdmin(r) {
 			admin.ServeHTTP(w, r)
@@ -234,11 +250,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if writeTimeout <= 0 {
 		writeTimeout = WriteTimeout
 	}
-	return httpserver.Serve(ctx, ln, s, httpserver.Options{
+	err := httpserver.Serve(ctx, ln, s, httpserver.Options{
 		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 		WriteTimeout:      writeTimeout,
 		ShutdownGrace:     s.cfg.ShutdownGrace,
 		Logger:            s.log,
 		OnShutdown:        s.stop,
 	})
+	if s.pact != nil {
+		// ctx has ended: the last write must not depend on it.
+		if _, werr := s.WritePact(context.WithoutCancel(ctx)); werr != nil {
+			err = errors.Join(err, werr)
+		}
+	}
+	return err
 }

@@ -48,6 +48,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, a *answer) {
 	h := w.Header()
 	h["Content-Type"] = []string{"application/json; charset=utf-8"}
 	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return // a GET would stream its body chunked, with no Content-Length
+	}
 	out := bufio.NewWriterSize(w, streamBuffer)
 	counted := &countingWriter{w: out}
 	var dst io.Writer = counted

@@ -108,7 +108,9 @@ func runContract(cmd *cobra.Command, o *contractOptions) error {
 	rep, err := contract.Run(cmd.Context(), o.cfg)
 	var skip *contract.SkipError
 	switch {
-	case errors.Is(err, contract.ErrUsage), errors.Is(err, contract.ErrUnreachable), errors.As(err, &skip):
+	case errors.As(err, &skip):
+		return codedError{exitUsage, skipHint{skip}}
+	case errors.Is(err, contract.ErrUsage), errors.Is(err, contract.ErrUnreachable):
 		return codedError{exitUsage, err}
 	case err != nil:
 		return err

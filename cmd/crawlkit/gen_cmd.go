@@ -40,8 +40,9 @@ shipped fixture or catalog entry for that id (1002 is processing, 7001 progresse
 picks the step), or else the generated crawl. --status and --screenshots reshape it and
 keep its identity: its domain, pages, options and screenshot ids.
 
-Generated crawls are timed relative to --now (default: this moment): a crawl still
-running started minutes before it. GET /__crawlkit/catalog tells a running mock's now.`,
+Generated crawls are timed relative to --now (default: the start of the current UTC
+day, as crawlkit serve): a crawl still running started minutes before it.
+GET /__crawlkit/catalog tells a running mock's now.`,
 		Example: `  crawlkit gen --id 42 --out my-fixtures      # writes my-fixtures/crawl-42.json
   crawlkit gen --id 1002 > processing.json
   crawlkit gen --id 7 --seed 3 --screenshots 5 --status processing`,
@@ -58,7 +59,7 @@ running started minutes before it. GET /__crawlkit/catalog tells a running mock'
 	f := cmd.Flags()
 	f.Int64Var(&o.id, "id", 0, "crawl id (required)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed, as crawlkit serve --seed")
-	f.Var(&o.now, "now", "the instant crawls are timed relative to, RFC 3339 (default: now), as crawlkit serve --now")
+	f.Var(&o.now, "now", "the instant crawls are timed relative to, RFC 3339 (default: the start of the current UTC day), as crawlkit serve --now")
 	f.IntVar(&o.screenshots, "screenshots", 0, fmt.Sprintf("number of screenshots, 0 to %d (default: the id's)", generate.MaxScreenshots))
 	f.StringVar(&o.status, "status", "", "crawl status: in_queue, processing, finished, error or cancelled (default: the id's)")
 	f.IntVar(&o.poll, "poll", 0, "for a crawl that progresses, the poll to print, from 0")
@@ -82,7 +83,7 @@ func gen(cmd *cobra.Command, o *genOptions) error {
 	if err := opts.Check(); err != nil {
 		return usageError{err}
 	}
-	now := o.now.or(time.Now())
+	now := o.now.or(generate.DayStart(time.Now()))
 	body, err := genBody(cmd, o, opts, now)
 	if err != nil {
 		return err

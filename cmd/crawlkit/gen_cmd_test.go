@@ -138,7 +138,7 @@ func TestFixturesCheckReportsEveryProblem(t *testing.T) {
 	assert.Contains(t, out, "a.json: /data/id:")
 	assert.Contains(t, out, "a.json: /data/status:")
 	assert.Contains(t, out, "b.json: invalid JSON at line 1")
-	assert.Contains(t, out, "scenarios.yaml:2: scenario \"x\": respond.status 418")
+	assert.Contains(t, out, "scenarios.yaml:3: scenario \"x\": respond.status 418")
 	assert.Equal(t, 1, strings.Count(errOut, "\n"))
 	assert.Contains(t, errOut, "problem(s) in")
 

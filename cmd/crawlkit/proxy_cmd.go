@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net"
 
 	"github.com/spf13/cobra"
 
@@ -53,10 +52,9 @@ fixture that crawlkit serve --fixtures DIR replays.`,
 			if err != nil {
 				return usageError{err}
 			}
-			var lc net.ListenConfig
-			ln, err := lc.Listen(cmd.Context(), "tcp", addr)
+			ln, err := listen(cmd.Context(), addr)
 			if err != nil {
-				return fmt.Errorf("listen on %s: %w", addr, err)
+				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s\n", ln.Addr())
 			return p.Serve(cmd.Context(), ln)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -126,6 +126,8 @@ func TestServeCommand(t *testing.T) {
 func TestServeFlagsFromEnvironment(t *testing.T) {
 	t.Setenv("CRAWLKIT_SEED", "7")
 	t.Setenv("CRAWLKIT_API_KEY", "k1,k2")
+	// Both servers time their crawls to one instant, whatever second each starts in.
+	t.Setenv("CRAWLKIT_NOW", "2026-12-01T09:00:00Z")
 	fromEnv := serveInProcess(t)
 	fromFlags := serveInProcess(t, "--seed", "7", "--api-key", "k1")
 	_, a := fetch(t, fromEnv+"/crawl/info?id=5&key=k2")

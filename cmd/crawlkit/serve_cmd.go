@@ -8,9 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -37,6 +36,9 @@ type serveOptions struct {
 	strict    bool
 	logFormat string
 	spec      specSource
+	pactOut   string
+	pactCons  string
+	pactProv  string
 }
 
 func newServeCmd() *cobra.Command {
@@ -58,7 +60,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", mockserver.DefaultAddr, "address to listen on (host:0 picks a free port)")
 	f.Uint64Var(&o.seed, "seed", 1, "seed of the generated crawls")
-	f.Var(&o.now, "now", "the instant generated crawls are timed relative to, RFC 3339 (default: the start); pin it for the same bytes across restarts")
+	f.Var(&o.now, "now", "the instant generated crawls are timed relative to, RFC 3339 (default: the start of the current UTC day, the same bytes all day across restarts)")
 	f.StringVar(&o.fixtures, "fixtures", "", "folder of fixture crawls (default: the shipped fixtures)")
 	f.StringVar(&o.scenarios, "scenarios", "", "scenarios file (default: scenarios.yaml of the fixtures folder)")
 	f.BoolVar(&o.catalog, "catalog", true, "add the shipped catalog of magic ids after your own scenarios")
@@ -66,24 +68,24 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.StringVar(&o.latency, "latency", "", "delay every answer: 200ms, or a range such as 100ms-800ms")
 	f.DurationVar(&o.maxHang, "max-hang", mockserver.DefaultMaxHang, "the hang fault closes the connection after this long")
 	f.StringVar(&o.adminTok, "admin-token", "", "require this token on the admin API, and open it beyond loopback")
-	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable; default: any key not starting with \"invalid\")")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable, or CRAWLKIT_API_KEY=k1,k2; default: any key not starting with \"invalid\")")
 	f.StringVar(&o.jwtSecret, "jwt-secret", "", "check bearer tokens' HS256 signature with this secret")
 	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
 	f.BoolVar(&o.strict, "strict", false, "answer 500 INTERNAL_ERROR instead of a response that breaks the contract")
 	f.StringVar(&o.logFormat, "log-format", "text", "request log format: text or json")
 	o.spec.add(f)
+	f.StringVar(&o.pactOut, "pact-out", "", "record the session as a Pact file written here at shutdown (SIGTERM, SIGINT) and on POST /__crawlkit/pact")
+	f.StringVar(&o.pactCons, "pact-consumer", mockserver.DefaultPactConsumer, "the consumer named in the --pact-out file")
+	f.StringVar(&o.pactProv, "pact-provider", mockserver.DefaultPactProvider, "the provider named in the --pact-out file")
 	return cmd
 }
 
-// gcPercent and memoryLimit tune the collector for a mock whose live heap
-// is small and bounded: collect less often, but stay within the limit.
-// GOGC and GOMEMLIMIT in the environment take precedence.
-const (
-	gcPercent   = 400
-	memoryLimit = 36 << 20
-)
+// gcPercent tunes the collector for a mock whose live heap is bounded:
+// collect less often, within mockserver.MemoryLimit, derived from the
+// caches' budgets. GOGC and GOMEMLIMIT in the environment take precedence.
+const gcPercent = 400
 
-func tuneGC() {
+func tuneGC(memoryLimit int64) {
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(gcPercent)
 	}
@@ -112,6 +114,11 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 	if o.maxHang <= 0 {
 		return usageError{fmt.Errorf("--max-hang %s: must be more than 0", o.maxHang)}
 	}
+	if o.pactOut != "" {
+		if _, err := os.Stat(filepath.Dir(o.pactOut)); err != nil {
+			return usageError{fmt.Errorf("--pact-out: %w", err)}
+		}
+	}
 	if o.scenarios != "" {
 		if _, err := os.Stat(o.scenarios); err != nil {
 			return usageError{fmt.Errorf("--scenarios: %w", err)}
@@ -122,8 +129,7 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	tuneGC()
-	srv, err := mockserver.New(ctx, mockserver.Config{
+	cfg := mockserver.Config{
 		Spec:          specData,
 		SpecName:      specName,
 		Seed:          o.seed,
@@ -141,16 +147,20 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		CORS:          o.cors,
 		Strict:        o.strict,
 		Logger:        logger,
-	})
+		PactOut:       o.pactOut,
+		PactConsumer:  o.pactCons,
+		PactProvider:  o.pactProv,
+	}
+	tuneGC(mockserver.MemoryLimit(cfg))
+	srv, err := mockserver.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", o.addr)
+	ln, err := listen(ctx, o.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.addr, err)
+		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s%s\n", ln.Addr(), adminNote(ln.Addr(), o.adminTok))
+	fmt.Fprintf(cmd.OutOrStdout(), "listening on http://%s%s\nconsole at %s\n", ln.Addr(), adminNote(ln.Addr(), o.adminTok), consoleURL(ln.Addr()))
 	return srv.Serve(ctx, ln)
 }
 
@@ -166,15 +176,11 @@ func adminNote(addr net.Addr, token string) string {
 }
 
 // parseLatency reads --latency: a duration with its unit, or a range of
-// them. A bare number is refused: 5 could be seconds or milliseconds.
+// them. A bare number is refused, as everywhere a duration is read: 5
+// could be seconds or milliseconds.
 func parseLatency(s string) (mockserver.Delay, error) {
 	if s == "" {
 		return mockserver.Delay{}, nil
-	}
-	for _, part := range strings.Split(s, "-") {
-		if _, err := strconv.ParseFloat(strings.TrimSpace(part), 64); err == nil {
-			return mockserver.Delay{}, usageError{fmt.Errorf("--latency %s: give a unit, as %sms or %ss", s, strings.TrimSpace(part), strings.TrimSpace(part))}
-		}
 	}
 	d, err := scenario.ParseDelay(s)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, string(out))
 
-	cmd, base := startBinary(t, bin, "--seed", "5", "--now", "2026-12-01T09:00:00Z")
+	cmd, base := startBinary(t, bin, "--seed", "5", "--now", "2026-12-01T09:00:00Z", "--pact-out", "session.json")
 	ids := []string{"1", "42", "1003", "999999"}
 	before := map[string]string{}
 	for _, id := range ids {
@@ -60,7 +61,7 @@ func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, err := http.Get(base + "/crawl/info?id=" + ids[i%len(ids)] + "&key=k&__delay=400")
+			resp, err := http.Get(base + "/crawl/info?id=" + ids[i%len(ids)] + "&key=k&__delay=400ms")
 			if err != nil {
 				errs[i] = err
 				return
@@ -85,6 +86,9 @@ func TestSIGTERMUnderLoadFinishesInFlightAndRestartsTheSame(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("still running past the shutdown grace")
 	}
+	pactFile, err := os.ReadFile(filepath.Join(cmd.Dir, "session.json"))
+	require.NoError(t, err, "the pact is written at SIGTERM")
+	assert.Contains(t, string(pactFile), `"description": "GET /crawl/info with __delay, id answered 200 OK"`, "in-flight requests are in it")
 
 	_, again := startBinary(t, bin, "--seed", "5", "--now", "2026-12-01T09:00:00Z")
 	for _, id := range ids {

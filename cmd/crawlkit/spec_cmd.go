@@ -45,5 +45,6 @@ func newSpecCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON instead of YAML")
 	specSrc.add(cmd.Flags())
+	cmd.AddCommand(newSpecDiffCmd())
 	return cmd
 }

@@ -69,6 +69,20 @@ async function showCrawl(id) {
   }
 }
 
+// percentDone is how far a crawl is, in whole percent: the pages taken
+// (processed or failed) of those discovered, never max_urls, which is only
+// a ceiling; 100 once it is finished, and never 100 before.
+function percentDone(crawl) {
+  if (crawl.status === "finished") {
+    return 100;
+  }
+  if (crawl.total_discovered <= 0) {
+    return 0;
+  }
+  const taken = crawl.processed + crawl.failed;
+  return Math.min(99, Math.floor((100 * taken) / crawl.total_discovered));
+}
+
 async function followProgress(id) {
   const log = document.getElementById("progress-log");
   const status = document.getElementById("progress-status");
@@ -86,9 +100,11 @@ async function followProgress(id) {
     li.textContent = `${crawl.status}: ${crawl.screenshots.length} screenshots`;
     log.appendChild(li);
     status.textContent = crawl.status;
+    const done = percentDone(crawl);
     const bar = document.getElementById("progress-bar");
-    bar.max = Math.max(crawl.max_urls, 1);
-    bar.value = crawl.processed + crawl.failed;
+    bar.max = 100;
+    bar.value = done;
+    text("progress-percent", `${done}%`);
     if (FINAL.includes(crawl.status)) {
       status.dataset.final = "true";
       return;

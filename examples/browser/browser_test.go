@@ -65,6 +65,10 @@ func TestPageInHeadlessChromium(t *testing.T) {
 	assert.Regexp(t, `^\S+: finished, \d+ of \d+ pages done, \d+ failed\.$`, summary)
 	assert.Equal(t, 20, strings.Count(pages, "https://"), "one row a screenshot of crawl 1003")
 	assert.Equal(t, "finished", progress)
+	assert.Equal(t, "100%", text(`#progress-percent`), "a finished crawl is done")
+	full, err := chromedp.Run(browser, chromedp.Evaluate[bool](`(() => { const b = document.getElementById("progress-bar"); return b.value === b.max; })()`))
+	require.NoError(t, err)
+	assert.True(t, full, "the bar full")
 	for _, step := range []string{"in_queue: 0 screenshots", "processing", "finished: 24 screenshots"} {
 		assert.Contains(t, progressLog, step)
 	}

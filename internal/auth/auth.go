@@ -88,6 +88,11 @@ func (c *Checker) Check(r *http.Request) (string, error) {
 
 // CheckParts is Check for headers and a query the caller parsed already.
 func (c *Checker) CheckParts(header http.Header, query url.Values) (string, error) {
+	if keys := query["key"]; len(keys) > 0 && keys[0] == "" {
+		// The contract gives key a minLength of 1: an empty one is a bad
+		// credential, whatever else the request carries.
+		return SourceQuery, invalid("the key parameter is empty")
+	}
 	if key := header.Get("X-API-KEY"); key != "" {
 		return SourceHeader, c.checkKey(key)
 	}

@@ -36,7 +36,10 @@ func TestCheck(t *testing.T) {
 		reason  string
 	}{
 		{name: "no credentials", wantErr: auth.ErrMissing},
-		{name: "empty key is none", query: "key=", wantErr: auth.ErrMissing},
+		{name: "empty key", query: "key=", source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: "the key parameter is empty"},
+		{name: "empty key beside a good header", query: "key=", header: map[string]string{"X-API-KEY": "good"}, source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: "the key parameter is empty"},
+		{name: "empty header is none", header: map[string]string{"X-API-KEY": ""}, wantErr: auth.ErrMissing},
+		{name: "empty bearer", header: map[string]string{"Authorization": "Bearer "}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
 		{name: "any key in the query", query: "key=demo", source: auth.SourceQuery},
 		{name: "any key in the header", header: map[string]string{"X-API-KEY": "sk_live_1"}, source: auth.SourceHeader},
 		{name: "invalid prefix in the query", query: "key=invalid", source: auth.SourceQuery, wantErr: auth.ErrInvalid},

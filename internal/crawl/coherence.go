@@ -36,9 +36,11 @@ const (
 )
 
 // Bounds of RuleRecent: how long ago a running crawl may have been created
-// or started, and how far ahead of now a time may be (clocks differ).
+// or started, and how far ahead of now a time may be (clocks differ). Two
+// days: crawlkit's mock times its crawls from the start of the UTC day, so
+// by the day's end one running since minutes before that is a day old.
 const (
-	MaxRunningAge = 24 * time.Hour
+	MaxRunningAge = 48 * time.Hour
 	ClockSkew     = 5 * time.Minute
 )
 

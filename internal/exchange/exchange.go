@@ -63,7 +63,8 @@ type Options struct {
 	// Logger receives the line; nil discards it.
 	Logger *slog.Logger
 	// Journal receives the entries of the requests Journaled accepts (all
-	// when it is nil); a nil Journal keeps none.
+	// when it is nil), each with its answer's headers and first
+	// journal.MaxBody bytes; a nil Journal keeps none.
 	Journal   *journal.Journal
 	Journaled func(r *http.Request) bool
 	// Relayed reports the requests whose X-Request-Id is the one another
@@ -85,7 +86,11 @@ func Wrap(next http.Handler, o Options) http.Handler {
 			x.RequestID = envelope.NewRequestID()
 			w.Header().Set(envelope.RequestIDHeader, x.RequestID)
 		}
+		journaled := o.Journal != nil && (o.Journaled == nil || o.Journaled(r))
 		rec := &StatusRecorder{ResponseWriter: w}
+		if journaled {
+			rec.Keep = journal.MaxBody
+		}
 		ctx := context.WithValue(r.Context(), key{}, x)
 		next.ServeHTTP(rec, r.WithContext(ctx))
 		elapsed := time.Since(start)
@@ -93,7 +98,7 @@ func Wrap(next http.Handler, o Options) http.Handler {
 			x.RequestID = rec.Header().Get(envelope.RequestIDHeader)
 		}
 		logLine(ctx, o, r, rec, x, elapsed)
-		if o.Journal != nil && (o.Journaled == nil || o.Journaled(r)) {
+		if journaled {
 			o.Journal.Add(journal.Entry{
 				Time:        start.UTC(),
 				Method:      r.Method,
@@ -105,6 +110,7 @@ func Wrap(next http.Handler, o Options) http.Handler {
 				Fault:       x.Fault,
 				OffContract: x.OffContract,
 				Violations:  x.Violations,
+				Response:    rec.Response(),
 			}, r.URL)
 		}
 	})

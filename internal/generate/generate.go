@@ -16,6 +16,11 @@ import (
 	"github.com/crawlkit/crawlkit/internal/crawl"
 )
 
+// MaxID, 2^53-1, is the largest id the generator makes, a crawl's or a
+// screenshot's: the largest integer every JSON parser reads exactly
+// (I-JSON, RFC 7493), and the contract's bound on crawl ids.
+const MaxID = 1<<53 - 1
+
 // MaxScreenshots bounds Options.Screenshots.
 const MaxScreenshots = 100_000
 
@@ -44,6 +49,13 @@ type Generator struct {
 // that ended did so before it.
 func New(seed uint64, now time.Time) *Generator {
 	return NewFor(seed, now, nil)
+}
+
+// DayStart is the start of t's day in UTC: the instant crawlkit times
+// generated crawls relative to when none is given, so that the same seed
+// gives the same bytes all day, across restarts.
+func DayStart(t time.Time) time.Time {
+	return t.UTC().Truncate(24 * time.Hour)
 }
 
 // NewFor is New for a contract whose crawls take statuses (nil: the
@@ -78,13 +90,21 @@ func (opts Options) CheckIn(statuses []string) error {
 // Crawl returns the crawl with id, shaped by opts. Forcing a status or a
 // size keeps the crawl's identity: its domain, pages, options and ids.
 func (g *Generator) Crawl(id int64, opts Options) (*crawl.Crawl, error) {
-	if id < 1 {
-		return nil, fmt.Errorf("crawl id %d: must be at least 1", id)
+	if err := checkID(id); err != nil {
+		return nil, err
 	}
 	if err := opts.CheckIn(g.statuses); err != nil {
 		return nil, err
 	}
 	return g.builder(id).crawl(opts, anchorAgo), nil
+}
+
+// checkID says what is wrong with a crawl id, or nil.
+func checkID(id int64) error {
+	if id < 1 || id > MaxID {
+		return fmt.Errorf("crawl id %d: must be from 1 to %d", id, int64(MaxID))
+	}
+	return nil
 }
 
 func (g *Generator) builder(id int64) *builder {

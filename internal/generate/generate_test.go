@@ -224,11 +224,36 @@ func TestBadOptionsAreRefused(t *testing.T) {
 	assert.Error(t, err, "processing takes pages")
 }
 
-func TestLargestIDsDoNotOverflow(t *testing.T) {
-	c, err := generate.New(1, now).Crawl(9223372036854775807, generate.Options{})
+// TestIDsAreJSONSafe: every id the generator makes, a crawl's or a
+// screenshot's, is at most 2^53-1, the contract's bound, whatever the seed
+// and the size; a crawl id beyond is refused.
+func TestIDsAreJSONSafe(t *testing.T) {
+	v, err := validate.Load(context.Background())
 	require.NoError(t, err)
-	for _, s := range c.Screenshots {
-		assert.Positive(t, s.ID)
+	param := v.Contract().Operation.Parameters.GetByInAndName("query", "id")
+	require.NotNil(t, param)
+	require.NotNil(t, param.Schema.Value.Max)
+	assert.InDelta(t, float64(generate.MaxID), *param.Schema.Value.Max, 0, "the generator's bound is the contract's")
+	for seed := range uint64(50) {
+		g := generate.New(seed, now)
+		for _, id := range []int64{1, 1 + int64(seed)*7919, generate.MaxID} {
+			c, err := g.Crawl(id, generate.Options{Status: crawl.StatusFinished, Screenshots: 100, SetScreenshots: true})
+			require.NoError(t, err)
+			assert.LessOrEqual(t, c.ID, int64(generate.MaxID))
+			for _, s := range c.Screenshots {
+				assert.Positive(t, s.ID)
+				assert.LessOrEqual(t, s.ID, int64(generate.MaxID))
+			}
+		}
+	}
+	big, err := generate.New(1, now).Crawl(generate.MaxID, generate.Options{Screenshots: generate.MaxScreenshots, SetScreenshots: true, Status: crawl.StatusFinished})
+	require.NoError(t, err)
+	assert.LessOrEqual(t, big.Screenshots[len(big.Screenshots)-1].ID, int64(generate.MaxID))
+	for _, id := range []int64{0, generate.MaxID + 1, 9223372036854775807} {
+		_, err := generate.New(1, now).Crawl(id, generate.Options{})
+		assert.Error(t, err, id)
+		_, err = generate.New(1, now).Progress(id, []string{crawl.StatusFinished}, 1, 0)
+		assert.Error(t, err, id)
 	}
 }
 

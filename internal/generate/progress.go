@@ -20,8 +20,8 @@ func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int)
 	if len(statuses) == 0 {
 		return nil, fmt.Errorf("progression of crawl %d: no statuses", id)
 	}
-	if id < 1 {
-		return nil, fmt.Errorf("crawl id %d: must be at least 1", id)
+	if err := checkID(id); err != nil {
+		return nil, err
 	}
 	last := len(statuses) - 1
 	opts := Options{Status: statuses[last], Screenshots: screenshots, SetScreenshots: screenshots >= 0}

@@ -32,6 +32,9 @@ type Entry struct {
 	// OffContract marks an answer off the contract on purpose.
 	OffContract bool     `json:"off_contract,omitempty"`
 	Violations  []string `json:"violations,omitempty"`
+	// Response is what was answered: headers and the start of the body.
+	// Nil when no answer was sent (a fault that drops the connection).
+	Response *Response `json:"response,omitempty"`
 }
 
 // Journal is a bounded ring of the latest entries, safe for concurrent use.
@@ -105,7 +108,18 @@ func (j *Journal) Clear() {
 type Filter struct {
 	CrawlID int64
 	Status  int
-	Limit   int
+	// Rule keeps the answers of the scenario rule of that name.
+	Rule  string
+	Limit int
+}
+
+// ScenarioPrefix starts AnsweredBy for an answer a scenario rule decided:
+// "scenario " and the rule's name.
+const ScenarioPrefix = "scenario "
+
+func (f *Filter) keeps(e *Entry) bool {
+	return (f.CrawlID == 0 || e.CrawlID == f.CrawlID) && (f.Status == 0 || e.Status == f.Status) &&
+		(f.Rule == "" || e.AnsweredBy == ScenarioPrefix+f.Rule)
 }
 
 // List returns the entries that pass f, newest first.
@@ -119,7 +133,7 @@ func (j *Journal) List(f Filter) []Entry {
 	out := []Entry{}
 	for i := 0; i < n && (f.Limit <= 0 || len(out) < f.Limit); i++ {
 		k := j.entries[(j.next-1-i+len(j.entries))%len(j.entries)]
-		if (f.CrawlID != 0 && k.CrawlID != f.CrawlID) || (f.Status != 0 && k.Status != f.Status) {
+		if !f.keeps(&k.Entry) {
 			continue
 		}
 		e := k.Entry
@@ -154,8 +168,8 @@ func RedactedURL(u *url.URL) string {
 	return u.Path + "?" + strings.Join(parts, "&")
 }
 
-// ListHandler answers GET with the entries, filtered by the id, status and
-// limit query parameters (100 by default), newest first.
+// ListHandler answers GET with the entries, filtered by the id, status,
+// rule and limit query parameters (100 by default), newest first.
 func (j *Journal) ListHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -174,6 +188,7 @@ func (j *Journal) ListHandler() http.Handler {
 		parse("id", 1, func(n int64) { f.CrawlID = n })
 		parse("status", 100, func(n int64) { f.Status = int(n) })
 		parse("limit", 1, func(n int64) { f.Limit = int(min(n, int64(j.Cap()))) })
+		f.Rule = q.Get("rule")
 		if len(fields) > 0 {
 			names := make([]string, 0, len(fields))
 			for n := range fields {

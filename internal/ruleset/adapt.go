@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/internal/scenario"

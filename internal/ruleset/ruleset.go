@@ -40,18 +40,38 @@ type Set struct {
 	// Warnings say how the shipped fixtures and catalog were adapted to a
 	// contract other than the embedded one.
 	Warnings []string
+	// CatalogRules counts the rules at the end of Rules that come from the
+	// shipped catalog. A fixture of the user's for an id answers before
+	// them: the catalog's magic ids are defaults, never over the user's
+	// own data (a crawl the proxy recorded for id 1002, say).
+	CatalogRules int
 }
 
 // Empty returns a set with no fixture and no rule.
 func Empty() *Set { return &Set{Fixtures: fixtureset.New()} }
 
-// Match returns the first rule that matches req, or nil.
+// Match returns the first rule that matches req, or nil: the admin API's
+// rules, then the user's, then, unless a fixture holds req's id, the
+// shipped catalog's.
 func (s *Set) Match(req *scenario.Request) *scenario.Rule {
-	for _, list := range [2][]scenario.Rule{s.Runtime, s.Rules} {
-		for i := range list {
-			if list[i].Match.Matches(req) {
-				return &list[i]
-			}
+	own := len(s.Rules) - s.CatalogRules
+	for _, list := range [2][]scenario.Rule{s.Runtime, s.Rules[:own]} {
+		if r := firstMatch(list, req); r != nil {
+			return r
+		}
+	}
+	if s.Fixtures != nil {
+		if _, fixture := s.Fixtures.Get(req.ID); fixture {
+			return nil
+		}
+	}
+	return firstMatch(s.Rules[own:], req)
+}
+
+func firstMatch(rules []scenario.Rule, req *scenario.Request) *scenario.Rule {
+	for i := range rules {
+		if rules[i].Match.Matches(req) {
+			return &rules[i]
 		}
 	}
 	return nil
@@ -132,6 +152,7 @@ func Load(ctx context.Context, src Sources, v *validate.Validator, runtime []sce
 	if err = errors.Join(fixturesErr, err); err != nil {
 		return nil, err
 	}
+	own := len(rules)
 	if src.Catalog {
 		catalog, err := fs.ReadFile(crawlkit.Fixtures(), ScenariosFile)
 		if err != nil {
@@ -155,16 +176,22 @@ func Load(ctx context.Context, src Sources, v *validate.Validator, runtime []sce
 			}
 		}
 	}
-	return &Set{Fixtures: fixtures, Runtime: runtime, Rules: rules, Warnings: warnings}, nil
+	return &Set{Fixtures: fixtures, Runtime: runtime, Rules: rules, CatalogRules: len(rules) - own, Warnings: warnings}, nil
 }
 
 // userScenarios reads the scenarios file: ScenariosFile, or else the
-// fixtures folder's scenarios.yaml when it has one.
+// fixtures folder's scenarios.yaml when it has one. A file that is the
+// shipped catalog, byte for byte (the embedded fixtures, the repository's
+// folder, a copy), is not the user's: the catalog is added as such when
+// Sources.Catalog says so, and only then.
 func userScenarios(src Sources) (string, []byte, error) {
 	if src.ScenariosFile != "" {
 		data, err := os.ReadFile(src.ScenariosFile)
 		if err != nil {
 			return "", nil, fmt.Errorf("read scenarios: %w", err)
+		}
+		if isShippedCatalog(data) {
+			return "", nil, nil
 		}
 		return src.ScenariosFile, data, nil
 	}
@@ -178,12 +205,18 @@ func userScenarios(src Sources) (string, []byte, error) {
 	case err != nil:
 		return "", nil, fmt.Errorf("read scenarios: %w", err)
 	}
-	if shipped, _ := fs.ReadFile(crawlkit.Fixtures(), ScenariosFile); src.Catalog && bytes.Equal(data, shipped) {
-		return "", nil, nil // the shipped catalog itself, added as such
+	if isShippedCatalog(data) {
+		return "", nil, nil
 	}
 	source := ScenariosFile
 	if src.FixturesDir != "" {
 		source = filepath.Join(src.FixturesDir, ScenariosFile)
 	}
 	return source, data, nil
+}
+
+// isShippedCatalog reports whether a scenarios file is the shipped catalog.
+func isShippedCatalog(data []byte) bool {
+	shipped, err := fs.ReadFile(crawlkit.Fixtures(), ScenariosFile)
+	return err == nil && bytes.Equal(data, shipped)
 }

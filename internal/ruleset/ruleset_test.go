@@ -1,8 +1,11 @@
 package ruleset_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"testing/fstest"
 
@@ -58,7 +61,7 @@ func TestLoadJoinsEveryProblemAsTypedErrors(t *testing.T) {
 	var ruleErr *scenario.Error
 	require.ErrorAs(t, err, &ruleErr)
 	assert.Equal(t, "dir/scenarios.yaml", ruleErr.File)
-	assert.Equal(t, 2, ruleErr.Line)
+	assert.Equal(t, 4, ruleErr.Line, "the line of the status, not of the rule")
 	assert.Contains(t, ruleErr.Reason, "200, 400, 404, 500")
 	assert.True(t, errors.Is(err, fixtureset.ErrInvalid) && errors.Is(err, scenario.ErrInvalid))
 }
@@ -79,4 +82,41 @@ func TestUserRulesComeFirstAndShadowTheCatalog(t *testing.T) {
 		names[r.Name]++
 	}
 	assert.Equal(t, 1, names["not-found"])
+}
+
+// TestFixturesComeBeforeTheCatalog: a fixture for an id answers before the
+// shipped catalog's rule for it, never before the user's own rules; the
+// shipped catalog as a folder's scenarios.yaml is the catalog, dropped
+// without Catalog.
+func TestFixturesComeBeforeTheCatalog(t *testing.T) {
+	fixture, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "crawl-12345.json"))
+	require.NoError(t, err)
+	shipped, err := os.ReadFile(filepath.Join("..", "..", "fixtures", "scenarios.yaml"))
+	require.NoError(t, err)
+	as1002 := bytes.Replace(fixture, []byte(`"id": 12345`), []byte(`"id": 1002`), 1)
+	tests := []struct {
+		name    string
+		fsys    fstest.MapFS
+		catalog bool
+		want    string // the rule that answers 1002, "" for none
+	}{
+		{"catalog alone", fstest.MapFS{}, true, "processing"},
+		{"a fixture for the id", fstest.MapFS{"crawl-1002.json": {Data: as1002}}, true, ""},
+		{"a user's rule and a fixture", fstest.MapFS{"crawl-1002.json": {Data: as1002}, "scenarios.yaml": {Data: []byte("scenarios:\n  - {name: mine, match: {id: 1002}, respond: {status: 500}}\n")}}, true, "mine"},
+		{"the shipped catalog as the folder's", fstest.MapFS{"scenarios.yaml": {Data: shipped}}, true, "processing"},
+		{"the shipped catalog as the folder's, catalog off", fstest.MapFS{"scenarios.yaml": {Data: shipped}}, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := ruleset.Load(context.Background(), ruleset.Sources{Fixtures: tt.fsys, Catalog: tt.catalog}, validator(t), nil)
+			require.NoError(t, err)
+			rule := set.Match(&scenario.Request{ID: 1002})
+			if tt.want == "" {
+				assert.Nil(t, rule)
+				return
+			}
+			require.NotNil(t, rule)
+			assert.Equal(t, tt.want, rule.Name)
+		})
+	}
 }

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/generate"
@@ -58,48 +58,186 @@ type file struct {
 }
 
 // Parse reads a scenarios document, `scenarios:` and a list of rules, and
-// checks every rule against env. Errors name the file, the line and the rule.
+// checks every rule against env. It reports every problem at once, each a
+// *Error at its own line: the line of the field that is wrong, and for a
+// YAML syntax error the line the parser stopped at. Problems are joined
+// (errors.Join) in line order.
 func Parse(source string, data []byte, env Env) ([]Rule, error) {
+	var doc yaml.Node
+	loader, err := yaml.NewLoader(bytes.NewReader(data), yaml.WithSingleDocument())
+	if err == nil {
+		err = loader.Load(&doc)
+	}
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil // an empty document
+		}
+		return nil, syntaxError(source, err)
+	}
+	if doc.Kind == 0 {
+		return nil, nil // comments only
+	}
 	var f file
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlErrors(source, err)
+	errs, decodeErrs := yamlErrors(source, doc.Load(&f, yaml.WithKnownFields()))
+	nodes := ruleNodes(&doc)
+	for _, e := range errs {
+		if i := ruleAt(nodes, e.Line); i >= 0 {
+			e.Rule = ruleName(nodes[i])
+		}
 	}
-	var lines struct {
-		Scenarios []yaml.Node `yaml:"scenarios"`
-	}
-	_ = yaml.Unmarshal(data, &lines) // it decoded strictly above
-	var errs []error
 	seen := map[string]int{}
 	for i := range f.Scenarios {
 		r := &f.Scenarios[i]
 		r.Source = source
-		if i < len(lines.Scenarios) {
-			r.Line = lines.Scenarios[i].Line
+		var n *yaml.Node
+		if i < len(nodes) {
+			n = nodes[i]
+			r.Line = n.Line
 		}
 		if prev, dup := seen[r.Name]; dup && r.Name != "" {
-			errs = append(errs, &Error{File: source, Line: r.Line, Rule: r.Name, Reason: fmt.Sprintf("name already used at line %d", prev)})
+			line, _ := field(n, "name")
+			errs = append(errs, &Error{File: source, Line: line, Rule: r.Name, Reason: fmt.Sprintf("name already used at line %d", prev)})
 		}
-		seen[r.Name] = r.Line
-		if err := Check(r, env); err != nil {
-			errs = append(errs, &Error{File: source, Line: r.Line, Rule: r.Name, Reason: err.Error()})
+		seen[r.Name], _ = field(n, "name")
+		for _, p := range Problems(r, env) {
+			// Where the decoder found a problem, the field holds what
+			// could be read: checking it further would repeat the problem.
+			line, value := field(n, p.Field)
+			if value == nil || !decodeErrs[position{value.Line, value.Column}] {
+				errs = append(errs, &Error{File: source, Line: line, Rule: r.Name, Reason: p.Reason})
+			}
 		}
 	}
 	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		slices.SortStableFunc(errs, func(a, b *Error) int { return a.Line - b.Line })
+		joined := make([]error, len(errs))
+		for i, e := range errs {
+			joined[i] = e
+		}
+		return nil, errors.Join(joined...)
 	}
 	return f.Scenarios, nil
 }
 
+// ruleNodes returns the rules' nodes of a document: the items of its
+// scenarios: list, if it has one.
+func ruleNodes(doc *yaml.Node) []*yaml.Node {
+	root := resolve(doc)
+	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+		root = resolve(root.Content[0])
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "scenarios" {
+			if list := resolve(root.Content[i+1]); list.Kind == yaml.SequenceNode {
+				return list.Content
+			}
+		}
+	}
+	return nil
+}
+
+// ruleAt returns the index of the rule of nodes whose lines hold line: the
+// last one starting at or before it; -1 before the first.
+func ruleAt(nodes []*yaml.Node, line int) int {
+	at := -1
+	for i, n := range nodes {
+		if n.Line <= line {
+			at = i
+		}
+	}
+	return at
+}
+
+// ruleName is the name: of a rule's node, if it has one.
+func ruleName(n *yaml.Node) string {
+	if v := child(n, "name"); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+// field finds the field at path ("respond.status") in a rule's node: the
+// line of the deepest of its keys the rule has (the rule's own line if it
+// has none of them) and the value under that key.
+func field(n *yaml.Node, path string) (int, *yaml.Node) {
+	if n == nil {
+		return 0, nil
+	}
+	line := n.Line
+	for _, key := range strings.Split(path, ".") {
+		n = resolve(n)
+		if n.Kind != yaml.MappingNode {
+			break
+		}
+		found := false
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == key {
+				line, n, found = n.Content[i].Line, n.Content[i+1], true
+				break
+			}
+		}
+		if !found {
+			break
+		}
+	}
+	return line, n
+}
+
+// child is the value of key in the mapping n, or nil.
+func child(n *yaml.Node, key string) *yaml.Node {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return resolve(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// resolve follows an alias to the node it names.
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
 var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
 
-// Check says what is wrong with one rule, or nil.
+// Problem is one thing wrong with a rule: the field it is about, as a
+// dotted path ("respond.status"), and why.
+type Problem struct {
+	Field  string
+	Reason string
+}
+
+// Check says what is wrong with one rule, every problem in one error, or nil.
 func Check(r *Rule, env Env) error {
-	var problems []string
-	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	problems := Problems(r, env)
+	if len(problems) == 0 {
+		return nil
+	}
+	reasons := make([]string, len(problems))
+	for i, p := range problems {
+		reasons[i] = p.Reason
+	}
+	return errors.New(strings.Join(reasons, "; "))
+}
+
+// Problems lists what is wrong with one rule, in the order of its fields.
+func Problems(r *Rule, env Env) []Problem {
+	var problems []Problem
+	add := func(field, format string, args ...any) {
+		problems = append(problems, Problem{Field: field, Reason: fmt.Sprintf(format, args...)})
+	}
 	if !nameRE.MatchString(r.Name) {
-		add("name %q: lower-case letters, digits, '.', '_' and '-', up to 64", r.Name)
+		add("name", "name %q: lower-case letters, digits, '.', '_' and '-', up to 64", r.Name)
 	}
 	resp := &r.Respond
 	bodies := 0
@@ -109,46 +247,46 @@ func Check(r *Rule, env Env) error {
 		}
 	}
 	if bodies > 1 {
-		add("respond: example, fixture, crawl, progression and body exclude each other")
+		add("respond", "respond: example, fixture, crawl, progression and body exclude each other")
 	}
 	switch {
 	case resp.OffContract && !OffContractStatus(resp.Status):
-		add("respond.off_contract: answers an error status, 400 to 599, not %d", resp.Status)
+		add("respond.off_contract", "respond.off_contract: answers an error status, 400 to 599, not %d", resp.Status)
 	case resp.OffContract && bodies > 0 && resp.Body == nil:
-		add("respond.off_contract: answers with status, headers and body only, not an example, fixture, crawl or progression")
+		add("respond.off_contract", "respond.off_contract: answers with status, headers and body only, not an example, fixture, crawl or progression")
 	case resp.Status != 0 && !resp.OffContract && !env.Contract.Documented(resp.Status):
-		add("respond.status %d: the contract does not document it (documented: %s); add off_contract: true to answer it on purpose", resp.Status, env.Contract.StatusList())
+		add("respond.status", "respond.status %d: the contract does not document it (documented: %s); add off_contract: true to answer it on purpose", resp.Status, env.Contract.StatusList())
 	}
 	if resp.Body != nil && resp.Status == 0 {
-		add("respond.body: give the status it is sent with")
+		add("respond.body", "respond.body: give the status it is sent with")
 	}
 	if _, err := json.Marshal(resp.Body); err != nil {
-		add("respond.body: not a JSON value (mappings need string keys)")
+		add("respond.body", "respond.body: not a JSON value (mappings need string keys)")
 	}
 	for name, value := range resp.Headers {
 		if !validHeader(name, value) {
-			add("respond.headers %q: a header name and a value without control characters", name)
+			add("respond.headers."+name, "respond.headers %q: a header name and a value without control characters", name)
 		}
 	}
 	if resp.Example != "" {
 		status := env.Contract.Examples.Status(resp.Example)
 		switch {
 		case status == 0:
-			add("respond.example %q: no such example in the contract (%s)", resp.Example, strings.Join(env.Contract.Examples.Names(), ", "))
+			add("respond.example", "respond.example %q: no such example in the contract (%s)", resp.Example, strings.Join(env.Contract.Examples.Names(), ", "))
 		case resp.Status != 0 && resp.Status != status:
-			add("respond.example %q is a %d, not a %d", resp.Example, status, resp.Status)
+			add("respond.example", "respond.example %q is a %d, not a %d", resp.Example, status, resp.Status)
 		}
 	}
 	if (resp.Fixture != "" || resp.Crawl != nil || resp.Progression != nil) && resp.Status != 0 && resp.Status != 200 {
-		add("respond.status %d: a fixture, crawl or progression is a 200", resp.Status)
+		add("respond.status", "respond.status %d: a fixture, crawl or progression is a 200", resp.Status)
 	}
 	if resp.Fixture != "" && !env.HasFixture(resp.Fixture) {
-		add("respond.fixture %q: no such fixture file", resp.Fixture)
+		add("respond.fixture", "respond.fixture %q: no such fixture file", resp.Fixture)
 	}
 	if c := resp.Crawl; c != nil {
 		statuses := env.crawlStatuses()
 		if c.Status != "" && !slices.Contains(statuses, c.Status) {
-			add("respond.crawl.status %q: one of %s", c.Status, strings.Join(statuses, ", "))
+			add("respond.crawl.status", "respond.crawl.status %q: one of %s", c.Status, strings.Join(statuses, ", "))
 		}
 		opts := generate.Options{Status: c.Status}
 		if c.Screenshots != nil {
@@ -156,28 +294,25 @@ func Check(r *Rule, env Env) error {
 		}
 		if c.Status == "" || slices.Contains(statuses, c.Status) {
 			if err := opts.CheckIn(statuses); err != nil {
-				add("respond.crawl: %s", err)
+				add("respond.crawl.screenshots", "respond.crawl: %s", err)
 			}
 		}
 	}
 	if p := resp.Progression; p != nil {
 		if err := validProgression(p.Statuses); err != nil {
-			add("respond.progression: %s", err)
+			add("respond.progression.statuses", "respond.progression: %s", err)
 		}
 		switch n := p.Size(); {
 		case p.Screenshots != nil && (n < 0 || n > generate.MaxScreenshots):
-			add("respond.progression.screenshots %d: from 0 to %d", n, generate.MaxScreenshots)
+			add("respond.progression.screenshots", "respond.progression.screenshots %d: from 0 to %d", n, generate.MaxScreenshots)
 		case n == 0 && slices.Contains(p.Statuses, crawl.StatusProcessing):
-			add("respond.progression.screenshots 0: a crawl processing takes pages, so at least 1 (or leave it out for the seed's choice)")
+			add("respond.progression.screenshots", "respond.progression.screenshots 0: a crawl processing takes pages, so at least 1 (or leave it out for the seed's choice)")
 		}
 	}
 	if resp.Fault != "" && !IsFault(resp.Fault) {
-		add("respond.fault %q: one of %s", resp.Fault, strings.Join(Faults[:], ", "))
+		add("respond.fault", "respond.fault %q: one of %s", resp.Fault, strings.Join(Faults[:], ", "))
 	}
-	if len(problems) == 0 {
-		return nil
-	}
-	return errors.New(strings.Join(problems, "; "))
+	return problems
 }
 
 // crawlStatuses are the statuses a crawl may take: the contract's, or the
@@ -202,36 +337,36 @@ func validHeader(name, value string) bool {
 	return true
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
+// syntaxError is the parser's error at the line where it stopped.
+func syntaxError(source string, err error) error {
+	var le *yaml.LoadError
+	if !errors.As(err, &le) {
+		return &Error{File: source, Reason: "not valid YAML: " + err.Error()}
+	}
+	return &Error{File: source, Line: le.Mark.Line, Reason: "not valid YAML: " + le.Message}
+}
 
-// yamlErrors turns the YAML decoder's errors into one Error a line, each
-// said in the file's terms: which key, what it holds, what was expected.
-func yamlErrors(source string, err error) error {
-	var typeErr *yaml.TypeError
-	if !errors.As(err, &typeErr) {
-		// A syntax error ("yaml: line 2: ..."), or one of this package's
-		// readers of ids and delays ("line 3: id: ...").
-		msg, syntax := strings.CutPrefix(err.Error(), "yaml: ")
-		line := 0
-		if m := lineRE.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
-		}
-		if syntax {
-			msg = "not valid YAML: " + msg
-		}
-		return &Error{File: source, Line: line, Reason: msg}
+// position is a node's place in a file: line and column.
+type position struct{ line, column int }
+
+// yamlErrors turns the decoder's errors into one Error each, at its line,
+// said in the file's terms: which key, what it holds, what was expected;
+// and the positions of the nodes it could not read.
+func yamlErrors(source string, err error) ([]*Error, map[position]bool) {
+	at := map[position]bool{}
+	if err == nil {
+		return nil, at
 	}
-	var errs []error
-	for _, msg := range typeErr.Errors {
-		line := 0
-		if m := lineRE.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = strings.TrimPrefix(strings.TrimPrefix(msg, m[0]), ": ")
-		}
-		errs = append(errs, &Error{File: source, Line: line, Reason: yamlReason(msg)})
+	var all *yaml.LoadErrors
+	if !errors.As(err, &all) {
+		return []*Error{{File: source, Reason: err.Error()}}, at
 	}
-	return errors.Join(errs...)
+	out := make([]*Error, 0, len(all.Errors))
+	for _, e := range all.Errors {
+		out = append(out, &Error{File: source, Line: e.Mark.Line, Reason: yamlReason(e.Message)})
+		at[position{e.Mark.Line, e.Mark.Column}] = true
+	}
+	return out, at
 }
 
 // yamlTypes says, for each Go type the decoder names, which key of the file
@@ -257,7 +392,7 @@ var yamlKinds = map[string]string{"!!seq": "a list", "!!map": "a mapping", "!!st
 	"!!float": "a number", "!!bool": "true or false", "!!null": "nothing"}
 
 var (
-	cannotRE  = regexp.MustCompile("^cannot unmarshal (!![a-z]+)(?: `([^`]*)`)? into \\*?(.+)$")
+	cannotRE  = regexp.MustCompile("^cannot (?:construct|unmarshal) (!![a-z]+)(?: `([^`]*)`)? into \\*?(.+)$")
 	unknownRE = regexp.MustCompile(`^field (\S+) not found in type \*?(.+)$`)
 )
 
@@ -287,7 +422,8 @@ func yamlReason(msg string) string {
 	return msg
 }
 
-// UnmarshalYAML reads one id, a "from-to" range, or a list of them.
+// UnmarshalYAML reads one id, a "from-to" range, or a list of them; an
+// error names the item's line.
 func (ids *IDs) UnmarshalYAML(n *yaml.Node) error {
 	var items []*yaml.Node
 	switch n.Kind {
@@ -296,17 +432,24 @@ func (ids *IDs) UnmarshalYAML(n *yaml.Node) error {
 	case yaml.SequenceNode:
 		items = n.Content
 	default:
-		return fmt.Errorf("line %d: id: a crawl id, a from-to range, or a list of them", n.Line)
+		return errors.New("id: a crawl id, a from-to range, or a list of them")
 	}
+	var errs yaml.LoadErrors
 	for _, item := range items {
+		at := yaml.Mark{Line: item.Line, Column: item.Column}
 		if item.Kind != yaml.ScalarNode {
-			return fmt.Errorf("line %d: id: a crawl id, a from-to range, or a list of them", item.Line)
+			errs.Errors = append(errs.Errors, yaml.NewLoadError(yaml.ConstructorStage, "id: a crawl id, a from-to range, or a list of them", at, nil))
+			continue
 		}
 		r, err := parseIDRange(item.Value)
 		if err != nil {
-			return fmt.Errorf("line %d: id: %w", item.Line, err)
+			errs.Errors = append(errs.Errors, yaml.NewLoadError(yaml.ConstructorStage, "id: "+err.Error(), at, err))
+			continue
 		}
 		*ids = append(*ids, r)
+	}
+	if len(errs.Errors) > 0 {
+		return &errs
 	}
 	return nil
 }
@@ -314,14 +457,14 @@ func (ids *IDs) UnmarshalYAML(n *yaml.Node) error {
 // MarshalText writes the set as it is written in a file.
 func (ids IDs) MarshalText() ([]byte, error) { return []byte(ids.String()), nil }
 
-// UnmarshalYAML reads "250ms", "2s", "100ms-800ms" or a number of milliseconds.
+// UnmarshalYAML reads "250ms", "2s" or "100ms-800ms".
 func (d *Delay) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: delay: a duration like 250ms or a range like 100ms-800ms", n.Line)
+		return errors.New("delay: a duration like 250ms or a range like 100ms-800ms")
 	}
 	parsed, err := ParseDelay(n.Value)
 	if err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return fmt.Errorf("delay: %w", err)
 	}
 	*d = parsed
 	return nil

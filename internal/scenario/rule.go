@@ -5,6 +5,7 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -197,7 +198,9 @@ type Delay struct{ Min, Max time.Duration }
 // IsZero reports whether no delay is set.
 func (d Delay) IsZero() bool { return d.Max == 0 }
 
-// ParseDelay reads "250ms", "2s" or "100ms-800ms"; a bare number is milliseconds.
+// ParseDelay reads "250ms", "2s" or "100ms-800ms": durations with their
+// unit, as Go writes them. A number without a unit is refused, as
+// ErrNoUnit says: 300 could be milliseconds or seconds. 0 needs none.
 func ParseDelay(s string) (Delay, error) {
 	s = strings.TrimSpace(s)
 	lo, hi, isRange := strings.Cut(s, "-")
@@ -213,28 +216,28 @@ func ParseDelay(s string) (Delay, error) {
 		return Delay{}, err
 	}
 	if b < a {
-		return Delay{}, fmt.Errorf("delay %q: the range ends before it starts", s)
+		return Delay{}, fmt.Errorf("%s: the range ends before it starts", s)
 	}
 	if b > MaxDelay {
-		return Delay{}, fmt.Errorf("delay %q: at most %s", s, MaxDelay)
+		return Delay{}, fmt.Errorf("%s: at most %s", s, MaxDelay)
 	}
 	return Delay{Min: a, Max: b}, nil
 }
 
+// ErrNoUnit is wrapped by ParseDelay's error for a number without a unit.
+var ErrNoUnit = errors.New("a duration needs a unit")
+
 func parseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if ms < 0 || ms > MaxDelay.Milliseconds() {
-			return 0, fmt.Errorf("delay %q: must be from 0 to %d milliseconds", s, MaxDelay.Milliseconds())
-		}
-		return time.Duration(ms) * time.Millisecond, nil
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n != 0 {
+		return 0, fmt.Errorf("%s: %w, as %sms or 2s", s, ErrNoUnit, s)
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, fmt.Errorf("delay %q: not a duration like 250ms, 2s or 100ms-800ms", s)
+		return 0, fmt.Errorf("%q is not a duration like 250ms, 2s or 100ms-800ms", s)
 	}
 	if d < 0 {
-		return 0, fmt.Errorf("delay %q: must not be negative", s)
+		return 0, fmt.Errorf("%s: must not be negative", s)
 	}
 	return d, nil
 }

@@ -64,20 +64,6 @@ type Contract struct {
 	headers map[int]map[string]string
 }
 
-// BodySchema is the JSON schema of the operation's response with status,
-// or nil.
-func (c *Contract) BodySchema(status int) *openapi3.Schema {
-	resp := c.Operation.Responses.Status(status)
-	if resp == nil || resp.Value == nil {
-		return nil
-	}
-	media := resp.Value.Content.Get("application/json")
-	if media == nil || media.Schema == nil {
-		return nil
-	}
-	return media.Schema.Value
-}
-
 // crawlStatuses reads the enum of data.status in the 200 body's schema.
 func (c *Contract) crawlStatuses() []string {
 	s := c.BodySchema(http.StatusOK)
@@ -174,4 +160,18 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q ends in %s: give the API base, %s, and crawlkit appends %s", raw, Path, fixed.String(), Path)
 	}
 	return u, nil
+}
+
+// BodySchema returns the JSON body schema the operation documents for
+// status, nil when it documents none.
+func (c *Contract) BodySchema(status int) *openapi3.Schema {
+	resp := c.Operation.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		return nil
+	}
+	media := resp.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil {
+		return nil
+	}
+	return media.Schema.Value
 }

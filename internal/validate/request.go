@@ -3,6 +3,8 @@ package validate
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,9 +39,11 @@ const QueryField = "query"
 
 // Request checks the parameters of a GET /crawl/info request. Credentials are
 // not checked here. It is stricter than kin-openapi where the contract is
-// silent on the wire form: a parameter given twice, an empty id, and an id
-// written other than as plain decimal digits are errors, not a first value
-// picked at random. It returns nil when every parameter is good.
+// silent on the wire form: a parameter given twice and an empty id are
+// errors, not a first value picked at random. An id is read as kin-openapi
+// reads an integer (decimal digits, optionally after a sign, leading zeros
+// allowed), as the CrawlId parameter's description says; its range is the
+// schema's. It returns nil when every parameter is good.
 func (v *Validator) Request(ctx context.Context, r *http.Request) Fields {
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	return v.Params(ctx, r, query, err)
@@ -65,7 +69,7 @@ func (v *Validator) Params(ctx context.Context, r *http.Request, query url.Value
 		}
 	}
 	if ids, ok := query["id"]; ok && len(ids) == 1 {
-		if msg := idSyntax(ids[0]); msg != "" {
+		if msg := v.idSyntax(ids[0]); msg != "" {
 			fields.add("id", msg)
 		}
 	}
@@ -92,14 +96,17 @@ func (v *Validator) Params(ctx context.Context, r *http.Request, query url.Value
 	return fields
 }
 
-// idSyntax says what is wrong with how id is written, or "" when it is a
-// plain decimal integer that fits in 64 bits (its range is the schema's job).
-func idSyntax(raw string) string {
+// idSyntax says what is wrong with how id is written, or "" when it is an
+// integer in decimal digits, optionally after one sign, that fits in 64
+// bits: what kin-openapi's integer parsing (strconv.ParseInt, base 10)
+// reads. Its range is the schema's job; a value beyond 64 bits is beyond
+// the schema's bounds, named from the schema.
+func (v *Validator) idSyntax(raw string) string {
 	if raw == "" {
 		return "must not be empty"
 	}
 	digits := raw
-	if digits[0] == '-' {
+	if digits[0] == '-' || digits[0] == '+' {
 		digits = digits[1:]
 	}
 	if digits == "" {
@@ -112,11 +119,33 @@ func idSyntax(raw string) string {
 	}
 	if _, err := strconv.ParseInt(raw, 10, 64); err != nil {
 		if raw[0] == '-' {
-			return "must be at least 1"
+			return "must be at least " + v.idBounds.min
 		}
-		return "must be at most 9223372036854775807"
+		return "must be at most " + v.idBounds.max
 	}
 	return ""
+}
+
+// bounds are an integer parameter's schema bounds, written out.
+type bounds struct{ min, max string }
+
+// idBoundsOf reads the bounds of the operation's id parameter from its
+// schema; int64's where the schema sets none.
+func idBoundsOf(op *openapi3.Operation) bounds {
+	b := bounds{min: strconv.FormatInt(math.MinInt64, 10), max: strconv.FormatInt(math.MaxInt64, 10)}
+	for _, p := range op.Parameters {
+		if p.Value == nil || p.Value.Name != "id" || p.Value.In != openapi3.ParameterInQuery || p.Value.Schema == nil || p.Value.Schema.Value == nil {
+			continue
+		}
+		s := p.Value.Schema.Value
+		if s.Min != nil {
+			b.min = fmt.Sprint(number(s.Min))
+		}
+		if s.Max != nil {
+			b.max = fmt.Sprint(number(s.Max))
+		}
+	}
+	return b
 }
 
 func collectRequest(err error, fields Fields) {

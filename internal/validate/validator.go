@@ -36,6 +36,9 @@ type Validator struct {
 	// compiled holds, by status, the JSON body's schema compiled for Value.
 	compiled map[int]*node
 	values   valueChecker
+	// idBounds are the id parameter's bounds, for the errors of an id
+	// beyond 64 bits.
+	idBounds bounds
 }
 
 // validQueries bounds the queries remembered as valid.
@@ -85,6 +88,7 @@ func New(doc *openapi3.T) (*Validator, error) {
 		compiled: compileBodies(op),
 		split:    findSplit(op),
 		valid:    valid,
+		idBounds: idBoundsOf(op),
 		router:   router,
 		route: &routers.Route{
 			Spec:      doc,

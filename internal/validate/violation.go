@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -61,13 +62,23 @@ func violationsOf(err error) Violations {
 	return out
 }
 
-// schemaViolationsOf is violationsOf with kin-openapi's own reasons, as
-// "number must be at least 1", for a parameter whose value the client
-// knows.
+// schemaViolationsOf is violationsOf with kin-openapi's own reasons, for a
+// parameter whose value the client knows; bounds are said as
+// "must be at least 1", the number as the schema writes it.
 func schemaViolationsOf(err error) Violations {
 	var out Violations
-	collect(err, &out, func(e *openapi3.SchemaError, _ string) string { return e.Reason })
+	collect(err, &out, paramReason)
 	return out
+}
+
+func paramReason(e *openapi3.SchemaError, _ string) string {
+	switch {
+	case e.Schema != nil && e.SchemaField == "minimum":
+		return fmt.Sprintf("must be at least %v", number(e.Schema.Min))
+	case e.Schema != nil && e.SchemaField == "maximum":
+		return fmt.Sprintf("must be at most %v", number(e.Schema.Max))
+	}
+	return e.Reason
 }
 
 func collect(err error, out *Violations, reason func(*openapi3.SchemaError, string) string) {

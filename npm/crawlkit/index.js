@@ -1,9 +1,10 @@
 "use strict";
 // The JavaScript API of crawlkit, for test runners' global setup (Vitest,
 // Jest, Playwright): start the mock on a free loopback port, use its URL,
-// stop it at the end.
+// drive it from the tests (scenarios, requests, reset), stop it at the end.
 const { spawn } = require("child_process");
 const { binaryPath } = require("./binary.js");
+const { adminClient, AdminError } = require("./admin.js");
 
 const listening = /^listening on (http:\/\/\S+)/;
 
@@ -18,11 +19,18 @@ function start(options) {
   if (o.seed !== undefined) args.push("--seed", String(o.seed));
   if (o.fixtures) args.push("--fixtures", o.fixtures);
   if (o.scenarios) args.push("--scenarios", o.scenarios);
+  if (o.pactOut) args.push("--pact-out", o.pactOut);
+  if (o.pactConsumer) args.push("--pact-consumer", o.pactConsumer);
+  if (o.pactProvider) args.push("--pact-provider", o.pactProvider);
   if (o.args) args.push(...o.args);
+  const env = Object.assign({}, process.env, o.env);
+  // In the environment, not the arguments: process lists show those.
+  if (o.adminToken) env.CRAWLKIT_ADMIN_TOKEN = o.adminToken;
+  const token = adminTokenOf(o.args || [], env);
   return new Promise((resolve, reject) => {
     let child;
     try {
-      child = spawn(o.binary || binaryPath(), args, { stdio: ["ignore", "pipe", "pipe"], env: Object.assign({}, process.env, o.env) });
+      child = spawn(o.binary || binaryPath(), args, { stdio: ["ignore", "pipe", "pipe"], env });
     } catch (err) {
       reject(err);
       return;
@@ -45,6 +53,7 @@ function start(options) {
       resolve({
         url: m[1],
         process: child,
+        ...adminClient(m[1], token),
         stop() {
           if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
           return exited.then(() => undefined);
@@ -60,4 +69,14 @@ function start(options) {
   });
 }
 
-module.exports = { start, binaryPath };
+// adminTokenOf finds the admin token the mock is started with: --admin-token
+// in args (the command line wins), or CRAWLKIT_ADMIN_TOKEN.
+function adminTokenOf(args, env) {
+  for (let i = args.length - 1; i >= 0; i--) {
+    if (args[i] === "--admin-token" && i + 1 < args.length) return args[i + 1];
+    if (args[i].startsWith("--admin-token=")) return args[i].slice("--admin-token=".length);
+  }
+  return env.CRAWLKIT_ADMIN_TOKEN || "";
+}
+
+module.exports = { start, binaryPath, AdminError };

@@ -36,3 +36,18 @@ test("CommonJS has the same API", () => {
   assert.equal(typeof cjs.start, "function");
   assert.equal(cjs.start, start);
 });
+
+test("pactOut records the session as a Pact file, written when the mock stops", async () => {
+  const { mkdtempSync, readFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const file = join(mkdtempSync(join(tmpdir(), "crawlkit-pact-")), "web-app.json");
+  const mock = await start({ pactOut: file, pactConsumer: "web-app" });
+  assert.equal((await fetch(mock.url + "/crawl/info?id=12345&key=sk_secret_in_test")).status, 200);
+  await mock.stop();
+  const pact = JSON.parse(readFileSync(file, "utf8"));
+  assert.equal(pact.consumer.name, "web-app");
+  assert.equal(pact.interactions.length, 1);
+  assert.equal(pact.interactions[0].response.status, 200);
+  assert.doesNotMatch(readFileSync(file, "utf8"), /sk_secret_in_test/);
+});

@@ -114,7 +114,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.WaitVisible(row),
 	))
 	assert.Contains(t, text(row+" .now"), "processing")
-	require.NoError(t, chromedp.Do(browser, chromedp.Click(row+" button")))
+	require.NoError(t, chromedp.Do(browser, chromedp.Click(row+" button.reset")))
 	require.NoError(t, chromedp.Do(browser, chromedp.WaitNotPresent(row)))
 	assert.Equal(t, "in_queue", crawlOf(t, get(t, srv.url+"/crawl/info?id=7001&key=k", nil)).Status, "started over")
 

@@ -28,10 +28,10 @@ func TestConsoleRuleForm(t *testing.T) {
 
 	// A crawl processing, slowed down.
 	p.do(
-		chromedp.SetValue(`#rule-name`, ""), chromedp.SendKeys(`#rule-name`, "form-crawl"),
-		chromedp.SetValue(`#rule-id`, ""), chromedp.SendKeys(`#rule-id`, "4250"),
+		setValue(`#rule-name`, ""), chromedp.SendKeys(`#rule-name`, "form-crawl"),
+		setValue(`#rule-id`, ""), chromedp.SendKeys(`#rule-id`, "4250"),
 		chromedp.Click(`#rule-kind input[value="crawl"]`),
-		chromedp.SetValue(`#rule-crawl-status`, "processing"),
+		setValue(`#rule-crawl-status`, "processing"),
 		chromedp.SendKeys(`#rule-crawl-screenshots`, "3"),
 		chromedp.SendKeys(`#rule-delay`, "20ms"),
 	)
@@ -46,16 +46,15 @@ func TestConsoleRuleForm(t *testing.T) {
 
 	// A progression of four steps, made with the step list.
 	p.do(
-		chromedp.SetValue(`#rule-name`, "form-steps"),
-		chromedp.SetValue(`#rule-id`, "4251-4259"),
+		setValue(`#rule-name`, "form-steps"),
+		setValue(`#rule-id`, "4251-4259"),
 		chromedp.Click(`#rule-kind input[value="progression"]`),
 		chromedp.WaitVisible(`#rule-step-list`),
 		chromedp.Click(`#rule-step-add`),
-		chromedp.SetValue(`#rule-step-3`, "processing"),
-		chromedp.SetValue(`#rule-step-4`, "error"),
-		chromedp.SetValue(`#rule-delay`, ""),
+		setValue(`#rule-step-3`, "processing"),
+		setValue(`#rule-step-4`, "error"),
+		setValue(`#rule-delay`, ""),
 	)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#rule-form").dispatchEvent(new Event("change"))`)))
 	p.waitText(`#rule-yaml`, `statuses: [in_queue, processing, processing, error]`)
 	assert.Contains(t, p.text(`#rule-yaml`), `id: "4251-4259"`)
 	p.do(chromedp.Click(`#rule-form button[type="submit"]`), chromedp.WaitVisible(`#scenarios-table tr[data-name="form-steps"]`))
@@ -67,37 +66,35 @@ func TestConsoleRuleForm(t *testing.T) {
 
 	// A fault, and a named example.
 	p.do(
-		chromedp.SetValue(`#rule-name`, "form-fault"),
-		chromedp.SetValue(`#rule-id`, "4260"),
+		setValue(`#rule-name`, "form-fault"),
+		setValue(`#rule-id`, "4260"),
 		chromedp.Click(`#rule-kind input[value="fault"]`),
-		chromedp.SetValue(`#rule-fault`, "malformed"),
+		setValue(`#rule-fault`, "malformed"),
 	)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#rule-form").dispatchEvent(new Event("change"))`)))
 	p.waitText(`#rule-yaml`, "fault: malformed")
 	p.do(chromedp.Click(`#rule-form button[type="submit"]`), chromedp.WaitVisible(`#scenarios-table tr[data-name="form-fault"]`))
 	assert.Equal(t, "malformed", get(t, srv.url+"/crawl/info?id=4260&key=k", nil).header.Get(mockserver.FaultHeader))
 	p.do(
-		chromedp.SetValue(`#rule-name`, "form-example"),
-		chromedp.SetValue(`#rule-id`, "4261"),
+		setValue(`#rule-name`, "form-example"),
+		setValue(`#rule-id`, "4261"),
 		chromedp.Click(`#rule-kind input[value="example"]`),
-		chromedp.SetValue(`#rule-example`, "invalid_api_key"),
+		setValue(`#rule-example`, "invalid_api_key"),
 	)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector("#rule-form").dispatchEvent(new Event("change"))`)))
 	p.waitText(`#rule-yaml`, "example: invalid_api_key")
 	p.do(chromedp.Click(`#rule-form button[type="submit"]`), chromedp.WaitVisible(`#scenarios-table tr[data-name="form-example"]`))
 	assert.Equal(t, "INVALID_API_KEY", errorOf(t, get(t, srv.url+"/crawl/info?id=4261&key=k", nil)).Code)
 
 	// A refusal names the line of the YAML shown, and what is on it.
 	p.do(
-		chromedp.SetValue(`#rule-name`, "form-bad"),
+		setValue(`#rule-name`, "form-bad"),
 		chromedp.Click(`#rule-kind input[value="status"]`),
-		chromedp.SetValue(`#rule-status`, "299"),
+		setValue(`#rule-status`, "299"),
 		chromedp.Click(`#rule-form button[type="submit"]`),
 	)
 	p.waitText(`#rule-errors`, "respond.status 299")
 	assert.Regexp(t, `line \d+ \([^)]+\): .*respond.status 299`, p.text(`#rule-errors`), "the line, and what is on it")
 	// A field left empty is said before anything is sent, and focused.
-	p.do(chromedp.SetValue(`#rule-id`, ""), chromedp.Click(`#rule-form button[type="submit"]`))
+	p.do(setValue(`#rule-id`, ""), chromedp.Click(`#rule-form button[type="submit"]`))
 	p.waitText(`#rule-errors`, "Crawl id: give one")
 	assert.Equal(t, "rule-id", p.focused())
 
@@ -225,7 +222,10 @@ func TestConsoleTokenMissingOrWrong(t *testing.T) {
 	p.do(chromedp.SendKeys(`#token`, "qa-secret"), chromedp.KeyEvent(kb.Enter))
 	p.waitText(`#token-state`, "That token is wrong")
 	assert.Equal(t, "true", evalJS[string](p, `document.querySelector("#token").getAttribute("aria-invalid")`))
-	p.do(chromedp.SetValue(`#token`, "qa-s3cret"), chromedp.Click(`#token-form button[type="submit"]`))
+	if _, err := os.Stat(axeScript); err == nil {
+		p.axeCheck("the token form, a wrong token given")
+	}
+	p.do(setValue(`#token`, "qa-s3cret"), chromedp.Click(`#token-form button[type="submit"]`))
 	p.waitText(`#token-state`, "Token accepted")
 	p.do(chromedp.WaitVisible(`button[data-entry="not-found"]`), chromedp.Click(`#tab-journal`))
 	p.waitText(`#stream-state`, "Live.")

@@ -120,3 +120,15 @@ func allowCrawlInfo(url string) bool {
 	return strings.Contains(url, "/crawl/info?") || strings.HasSuffix(url, "/__crawlkit/scenarios") ||
 		strings.HasSuffix(url, "/__crawlkit/progressions/advance")
 }
+
+// setValue sets a field's value as a person would, the page told by input
+// and change events.
+func setValue(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`(() => {
+	  const node = document.querySelector(` + quoteJS(sel) + `);
+	  node.value = ` + quoteJS(value) + `;
+	  if (node.value !== ` + quoteJS(value) + `) throw new Error("cannot set " + ` + quoteJS(sel) + ` + " to " + ` + quoteJS(value) + `);
+	  node.dispatchEvent(new Event("input", {bubbles: true}));
+	  node.dispatchEvent(new Event("change", {bubbles: true}));
+	})()`)
+}

@@ -103,7 +103,9 @@ func consoleStates(t *testing.T, p *consolePage, srv *running, check func(state 
 	p.waitText(`#stream-state`, "Live.")
 	get(t, srv.url+"/crawl/info?id=404&key=k", nil)
 	p.do(chromedp.WaitVisible(`#journal-list li[data-crawl-id="404"]`), chromedp.Click(`#journal-list li[data-crawl-id="404"] summary`))
-	check("the journal, an entry open")
+	p.do(chromedp.Evaluate[chromedp.Void](journalWithResponse))
+	p.do(chromedp.WaitVisible(`#journal-list li[data-crawl-id="9001"]`), chromedp.Click(`#journal-list li[data-crawl-id="9001"] summary`))
+	check("the journal, an entry open with its response")
 
 	p.openTab("scenarios")
 	p.do(chromedp.WaitVisible(`#scenarios-table tr[data-name="not-found"]`))
@@ -236,3 +238,13 @@ func shot(t *testing.T, p *consolePage, name string) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, name), png, 0o644))
 }
+
+// journalWithResponse hands the page, as the stream would, journal entries
+// that kept their response: one whole, one cut short and not JSON.
+const journalWithResponse = `onRequest({time: new Date().toISOString(), method: "GET", url: "/crawl/info?id=9002&key=REDACTED", crawl_id: 9002,
+  status: 200, duration_ms: 0.4, request_id: "req_2", answered_by: "scenario cut", fault: "malformed",
+  response: {headers: {"Content-Type": ["application/json; charset=utf-8"]}, body: "{\"success\":true,\"da", body_truncated: true}});
+onRequest({time: new Date().toISOString(), method: "GET", url: "/crawl/info?id=9001&key=REDACTED", crawl_id: 9001,
+  status: 404, duration_ms: 225.305, request_id: "req_1", answered_by: "scenario not-found",
+  response: {headers: {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": "req_1"},
+    body: JSON.stringify({success: false, error: "Crawl not found", code: "NOT_FOUND", details: {request_id: "req_1"}}), body_truncated: false}});`

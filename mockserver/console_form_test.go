@@ -1,7 +1,6 @@
 package mockserver_test
 
 import (
-	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -158,7 +157,7 @@ func TestConsoleProgressionAdvanceAndReset(t *testing.T) {
 // read as faults, a body that is not JSON is said to be so.
 func TestConsoleTry(t *testing.T) {
 	srv := withCatalog(t, mockserver.Config{Seed: 1, MaxHang: 90 * time.Second})
-	post(t, srv.url+"/__crawlkit/scenarios", "scenarios:\n  - name: slowest\n    match: {id: 4300}\n    respond: {status: 500, delay: 30s}\n", http.StatusCreated)
+	post(t, srv.url+"/__crawlkit/scenarios", "scenarios:\n  - name: slowest\n    match: {id: 4300}\n    respond: {status: 500, delay: 500ms}\n", http.StatusCreated)
 	p := openConsole(t, srv.url, allowCrawlInfo)
 	p.do(chromedp.WaitVisible(`button[data-entry="fault-hang"]`), chromedp.Click(`button[data-entry="fault-hang"]`))
 	p.waitText(`#try-notice`, "up to 1 min 30 s (its --max-hang)")
@@ -178,15 +177,9 @@ func TestConsoleTry(t *testing.T) {
 	p.do(chromedp.Click(`button[data-entry="slowest"]`), chromedp.WaitVisible(`#try-cancel`),
 		chromedp.Click(`button[data-entry="not-found"]`))
 	p.waitText(`#try-status`, "404 NOT_FOUND")
-	require.Eventually(t, func() bool {
-		var list struct {
-			Requests []struct {
-				CrawlID int64 `json:"crawl_id"`
-			}
-		}
-		require.NoError(t, json.Unmarshal(get(t, srv.url+"/__crawlkit/requests?id=4300", nil).body, &list))
-		return len(list.Requests) == 1 && list.Requests[0].CrawlID == 4300
-	}, 15*time.Second, 20*time.Millisecond, "the slow Try ended")
+	// The slow answer takes 500 ms: once a request for it made after the
+	// page's has been answered, the page's would have been too.
+	get(t, srv.url+"/crawl/info?id=4300&key=k", nil)
 	assert.Contains(t, p.text(`#try-result h2`), "not-found")
 	assert.Contains(t, p.text(`#try-status`), "404 NOT_FOUND")
 	assert.Regexp(t, `^\d+ ms$|^\d+\.\d s$`, p.text(`#try-time`), "durations rounded")
@@ -208,6 +201,20 @@ func TestConsoleTry(t *testing.T) {
 	p.waitText(`#catalog-shown`, "1 of")
 	visible := evalJS[[]string](p, `Array.from(document.querySelectorAll("#catalog-groups .entry"), (e) => e.hidden ? "" : e.dataset.entry).filter(Boolean)`)
 	assert.Equal(t, []string{"fault-bad-gateway"}, visible)
+
+	// The journal shows the response an entry kept, and still an entry
+	// without one.
+	p.openTab("journal")
+	p.do(chromedp.Evaluate[chromedp.Void](journalWithResponse))
+	whole, cut := `#journal-list li[data-crawl-id="9001"]`, `#journal-list li[data-crawl-id="9002"]`
+	p.do(chromedp.Click(whole+" summary"), chromedp.Click(cut+" summary"), chromedp.Click(`#journal-list li[data-crawl-id="4300"] summary`))
+	assert.Contains(t, p.text(whole+" summary"), "225 ms", "durations rounded")
+	assert.Contains(t, p.text(whole), "X-Request-Id")
+	assert.Contains(t, p.text(whole), `"code": "NOT_FOUND"`, "the body, pretty-printed")
+	assert.Contains(t, p.text(cut), "Cut at 16 KiB")
+	assert.Contains(t, p.text(cut+" summary"), "200 fault")
+	assert.Contains(t, p.text(cut+" summary"), "< 1 ms")
+	assert.NotContains(t, p.text(`#journal-list li[data-crawl-id="4300"]`), "Response body", "an entry without a response")
 	assert.Empty(t, p.problems())
 }
 

@@ -63,25 +63,36 @@ func TestConsoleRuleForm(t *testing.T) {
 	}
 	assert.Equal(t, []string{"in_queue", "processing", "processing", "error", "error"}, seen)
 
-	// A fault, and a named example.
-	p.do(
-		setValue(`#rule-name`, "form-fault"),
-		setValue(`#rule-id`, "4260"),
-		chromedp.Click(`#rule-kind input[value="fault"]`),
-		setValue(`#rule-fault`, "malformed"),
-	)
-	p.waitText(`#rule-yaml`, "fault: malformed")
-	p.do(chromedp.Click(`#rule-form button[type="submit"]`), chromedp.WaitVisible(`#scenarios-table tr[data-name="form-fault"]`))
-	assert.Equal(t, "malformed", get(t, srv.url+"/crawl/info?id=4260&key=k", nil).header.Get(mockserver.FaultHeader))
-	p.do(
-		setValue(`#rule-name`, "form-example"),
-		setValue(`#rule-id`, "4261"),
-		chromedp.Click(`#rule-kind input[value="example"]`),
-		setValue(`#rule-example`, "invalid_api_key"),
-	)
-	p.waitText(`#rule-yaml`, "example: invalid_api_key")
-	p.do(chromedp.Click(`#rule-form button[type="submit"]`), chromedp.WaitVisible(`#scenarios-table tr[data-name="form-example"]`))
-	assert.Equal(t, "INVALID_API_KEY", errorOf(t, get(t, srv.url+"/crawl/info?id=4261&key=k", nil)).Code)
+	// A fault, a named example, and an off-contract status.
+	for _, tt := range []struct {
+		name, id, kind, field, value, yaml string
+		check                              func(a answer)
+	}{
+		{"form-fault", "4260", "fault", "#rule-fault", "malformed", "fault: malformed", func(a answer) {
+			assert.Equal(t, "malformed", a.header.Get(mockserver.FaultHeader))
+		}},
+		{"form-example", "4261", "example", "#rule-example", "invalid_api_key", "example: invalid_api_key", func(a answer) {
+			assert.Equal(t, "INVALID_API_KEY", errorOf(t, a).Code)
+		}},
+		{"form-off", "4262", "status", "#rule-status", "429", "off_contract: true", func(a answer) {
+			assert.Equal(t, 429, a.status)
+			assert.Equal(t, "30", a.header.Get("Retry-After"))
+		}},
+	} {
+		p.do(
+			setValue(`#rule-name`, tt.name),
+			setValue(`#rule-id`, tt.id),
+			chromedp.Click(`#rule-kind input[value="`+tt.kind+`"]`),
+			setValue(tt.field, tt.value),
+		)
+		if tt.kind == "status" {
+			p.do(chromedp.Click(`#rule-off-contract`))
+		}
+		p.waitText(`#rule-yaml`, tt.yaml)
+		p.do(chromedp.Click(`#rule-form button[type="submit"]`), chromedp.WaitVisible(`#scenarios-table tr[data-name="`+tt.name+`"]`))
+		tt.check(get(t, srv.url+"/crawl/info?id="+tt.id+"&key=k", nil))
+	}
+	p.do(chromedp.Click(`#rule-off-contract`))
 
 	// A refusal names the line of the YAML shown, and what is on it.
 	p.do(

@@ -92,6 +92,9 @@ function showPageError(message) {
 async function api(path, options) {
   const opts = Object.assign({ credentials: "same-origin", cache: "no-store" }, options);
   const headers = Object.assign({}, opts.headers);
+  // A call that changes something says its type: the admin API refuses the
+  // types a cross-site form could send.
+  if (opts.method && opts.method !== "GET" && opts.method !== "HEAD" && !headers["Content-Type"]) headers["Content-Type"] = "application/json";
   const token = sessionStorage.getItem(tokenKey);
   if (token) headers["X-Crawlkit-Admin-Token"] = token;
   opts.headers = headers;

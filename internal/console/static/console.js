@@ -538,9 +538,9 @@ async function loadScenarios() {
     cell("Name", {}, el("strong", {}, rule.name), rule.respond.off_contract ? el("span", { class: "badge off" }, "off-contract") : "",
       rule.respond.fault ? el("span", { class: "badge fault" }, "fault") : "",
       rule.description ? el("div", { class: "hint" }, rule.description) : ""),
-    cell("Matches", { class: "mono" }, summary(rule.match)),
-    cell("Answers", { class: "mono" }, summary(rule.respond)),
-    cell("From", { class: "hint" }, rule.source + (rule.line ? ":" + rule.line : "")),
+    cell("Matches", {}, el("span", { class: "mono" }, summary(rule.match))),
+    cell("Answers", {}, el("span", { class: "mono" }, summary(rule.respond))),
+    cell("From", {}, el("span", { class: "hint" }, rule.source + (rule.line ? ":" + rule.line : ""))),
     cell("", {}, rule.source === "admin API"
       ? el("button", { type: "button", class: "remove", "aria-label": "Remove " + rule.name, "data-focus-key": "remove|" + rule.name,
         onclick: safely(() => removeRule(rule.name)) }, "Remove") : "")));
@@ -809,10 +809,10 @@ function renderProgressions(list) {
     const key = p.rule + "|" + p.id;
     return el("tr", { "data-rule": p.rule, "data-id": p.id },
       cell("Rule", {}, p.rule),
-      cell("Id", { class: "mono" }, p.id),
+      cell("Id", {}, el("span", { class: "mono" }, p.id)),
       cell("Polls", {}, p.polls),
-      cell("Steps", { class: "steps" }, ...steps.flatMap((s, i) => [
-        el("span", { class: i === now ? "now" : "", "aria-current": i === now ? "step" : false }, s), " "])),
+      cell("Steps", {}, el("span", { class: "steps" }, ...steps.flatMap((s, i) => [
+        el("span", { class: i === now ? "now" : "", "aria-current": i === now ? "step" : false }, s), " "]))),
       cell("", {}, el("div", { class: "row" },
         el("button", { type: "button", class: "advance", "aria-label": "Advance " + p.rule + " " + p.id, "data-focus-key": "advance|" + key,
           disabled: p.polls >= steps.length, onclick: safely(() => advance(p)) }, "Advance"),

@@ -225,6 +225,7 @@ function entryRow(entry) {
       entry.off_contract ? el("span", { class: "badge off", title: "Answered off the contract on purpose: not validated" }, "off-contract") : "",
       entry.fault ? el("span", { class: "badge fault" }, "fault") : "",
       entry.description ? el("p", {}, entry.description) : "",
+      entry.fault === "hang" ? el("p", { class: "hint" }, "Lasts up to " + formatMS(catalog.max_hang_ms) + ", this mock's --max-hang; a Try can be cancelled.") : "",
       el("p", { class: "hint" }, entry.source)),
     el("div", { class: "act" },
       el("button", { type: "button", "aria-label": "Try " + entry.name, "data-entry": entry.name, "data-focus-key": "try|" + entry.name,

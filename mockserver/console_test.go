@@ -123,6 +123,15 @@ func TestConsoleInChromium(t *testing.T) {
 	selected, err := chromedp.Run(browser, chromedp.AttributeValue(`#tab-scenarios`, "aria-selected"))
 	require.NoError(t, err)
 	assert.Equal(t, "true", selected.Value)
+	for key, tab := range map[string]string{kb.End: "#tab-progressions", kb.Home: "#tab-catalog"} {
+		require.NoError(t, chromedp.Do(browser, chromedp.Focus(`#tab-scenarios`), chromedp.Click(`#tab-scenarios`), chromedp.KeyEvent(key)))
+		selected, err := chromedp.Run(browser, chromedp.AttributeValue(tab, "aria-selected"))
+		require.NoError(t, err)
+		assert.Equal(t, "true", selected.Value, "%q opens %s", key, tab)
+		focused, err := chromedp.Run(browser, chromedp.Evaluate[string](`"#" + document.activeElement.id`))
+		require.NoError(t, err)
+		assert.Equal(t, tab, focused)
+	}
 
 	stopListening()
 	mu.Lock()

@@ -28,13 +28,14 @@ const maxAdminBody = 1 << 20
 // run time, behind the admin guard; and the health check, open to all.
 func (s *Server) adminHandler() http.Handler {
 	routes := map[string]map[string]http.Handler{
-		"catalog":         {http.MethodGet: http.HandlerFunc(s.adminCatalog)},
-		"requests":        {http.MethodGet: s.journal.ListHandler(), http.MethodDelete: s.journal.ClearHandler()},
-		"requests/stream": {http.MethodGet: s.journal.StreamHandler(s.stopping)},
-		"progressions":    {http.MethodGet: http.HandlerFunc(s.adminProgressions), http.MethodDelete: http.HandlerFunc(s.adminResetProgressions)},
-		"reset":           {http.MethodPost: http.HandlerFunc(s.adminReset)},
-		"scenarios":       {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
-		"pact":            {http.MethodPost: http.HandlerFunc(s.adminPact)},
+		"catalog":              {http.MethodGet: http.HandlerFunc(s.adminCatalog)},
+		"requests":             {http.MethodGet: s.journal.ListHandler(), http.MethodDelete: s.journal.ClearHandler()},
+		"requests/stream":      {http.MethodGet: s.journal.StreamHandler(s.stopping)},
+		"progressions":         {http.MethodGet: http.HandlerFunc(s.adminProgressions), http.MethodDelete: http.HandlerFunc(s.adminResetProgressions)},
+		"progressions/advance": {http.MethodPost: http.HandlerFunc(s.adminAdvanceProgressions)},
+		"reset":                {http.MethodPost: http.HandlerFunc(s.adminReset)},
+		"scenarios":            {http.MethodGet: http.HandlerFunc(s.adminScenarios), http.MethodPost: http.HandlerFunc(s.adminAddScenarios), http.MethodDelete: http.HandlerFunc(s.adminDeleteScenarios)},
+		"pact":                 {http.MethodPost: http.HandlerFunc(s.adminPact)},
 	}
 	guarded := httpserver.Guard(s.cfg.AdminToken, s.route(routes))
 	// Open to all: the health check, and the console's page, which holds no
@@ -168,15 +169,27 @@ type CatalogEntry struct {
 	Source      string `json:"source"`
 	// OffContract marks an entry answered off the contract on purpose.
 	OffContract bool `json:"off_contract,omitempty"`
+	// Group is what kind of answer the entry gives (see catalogGroup), for
+	// listings to group entries by.
+	Group string `json:"group"`
+	// Fault names the fault the entry plays, if it plays one.
+	Fault string `json:"fault,omitempty"`
 }
 
 // Catalog lists what a frontend developer can ask for with nothing but an id.
 type Catalog struct {
 	// Now is the instant generated crawls are timed relative to
 	// (Config.Now): crawlkit gen --now gives the same crawls.
-	Now     time.Time         `json:"now"`
-	Keys    map[string]string `json:"keys"`
-	Entries []CatalogEntry    `json:"entries"`
+	Now time.Time `json:"now"`
+	// MaxHangMS is how long, in milliseconds, the hang fault holds a
+	// connection before closing it (Config.MaxHang, --max-hang).
+	MaxHangMS int64 `json:"max_hang_ms"`
+	// Statuses are the statuses the contract documents, and Examples its
+	// named examples with the status of each: what a rule may answer.
+	Statuses []int             `json:"statuses"`
+	Examples []CatalogExample  `json:"examples"`
+	Keys     map[string]string `json:"keys"`
+	Entries  []CatalogEntry    `json:"entries"`
 }
 
 // Catalog returns the magic ids the server answers now: the fixtures and
@@ -184,7 +197,10 @@ type Catalog struct {
 func (s *Server) Catalog() Catalog {
 	set := s.rules.Load()
 	c := Catalog{
-		Now: s.now,
+		Now:       s.now,
+		MaxHangMS: s.cfg.MaxHang.Milliseconds(),
+		Statuses:  slices.Clone(s.contract.Statuses),
+		Examples:  catalogExamples(s.contract),
 		Keys: map[string]string{
 			"any other key":            "accepted (unless --api-key lists the keys)",
 			auth.InvalidPrefix + "...": "400 INVALID_API_KEY",
@@ -196,7 +212,7 @@ func (s *Server) Catalog() Catalog {
 		fx, _ := set.Fixtures.Get(id)
 		c.Entries = append(c.Entries, CatalogEntry{
 			Name: "fixture " + fx.File, Description: "A fixture crawl, served as written.",
-			IDs: strconv.FormatInt(id, 10), Try: tryURL(id), Source: "fixtures",
+			IDs: strconv.FormatInt(id, 10), Try: tryURL(id), Source: "fixtures", Group: GroupCrawls,
 		})
 	}
 	for _, r := range set.All() {
@@ -210,6 +226,7 @@ func (s *Server) Catalog() Catalog {
 		c.Entries = append(c.Entries, CatalogEntry{
 			Name: r.Name, Description: r.Description, IDs: r.Match.ID.String(),
 			Try: tryURL(r.Match.ID.First()), Source: source, OffContract: r.Respond.OffContract,
+			Group: catalogGroup(&r, s.contract), Fault: r.Respond.Fault,
 		})
 	}
 	return c

@@ -102,7 +102,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.SetValue(`#scenario-yaml`, "scenarios:\n  - name: broken\n    respond: [1]\n"),
 		chromedp.Click(`#add-scenario button[type="submit"]`),
 	))
-	waitText(`#scenario-errors`, `line 3: scenario "broken": respond holds a list`)
+	waitText(`#scenario-errors`, "line 3 (respond: [1]): respond holds a list")
 
 	// Progressions: poll one twice, see its step, reset it.
 	for range 2 {
@@ -114,7 +114,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.WaitVisible(row),
 	))
 	assert.Contains(t, text(row+" .now"), "processing")
-	require.NoError(t, chromedp.Do(browser, chromedp.Click(row+" button")))
+	require.NoError(t, chromedp.Do(browser, chromedp.Click(row+" button.reset")))
 	require.NoError(t, chromedp.Do(browser, chromedp.WaitNotPresent(row)))
 	assert.Equal(t, "in_queue", crawlOf(t, get(t, srv.url+"/crawl/info?id=7001&key=k", nil)).Status, "started over")
 
@@ -123,6 +123,15 @@ func TestConsoleInChromium(t *testing.T) {
 	selected, err := chromedp.Run(browser, chromedp.AttributeValue(`#tab-scenarios`, "aria-selected"))
 	require.NoError(t, err)
 	assert.Equal(t, "true", selected.Value)
+	for key, tab := range map[string]string{kb.End: "#tab-progressions", kb.Home: "#tab-catalog"} {
+		require.NoError(t, chromedp.Do(browser, chromedp.Focus(`#tab-scenarios`), chromedp.Click(`#tab-scenarios`), chromedp.KeyEvent(key)))
+		selected, err := chromedp.Run(browser, chromedp.AttributeValue(tab, "aria-selected"))
+		require.NoError(t, err)
+		assert.Equal(t, "true", selected.Value, "%q opens %s", key, tab)
+		focused, err := chromedp.Run(browser, chromedp.Evaluate[string](`"#" + document.activeElement.id`))
+		require.NoError(t, err)
+		assert.Equal(t, tab, focused)
+	}
 
 	stopListening()
 	mu.Lock()

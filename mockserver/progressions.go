@@ -79,3 +79,20 @@ func (p *progressions) forget(rule string, id int64) int {
 	}
 	return n
 }
+
+// advance counts one more poll of the progressions of rule, for crawl id
+// when it is not 0, up to steps polls (the last step), and returns how many
+// it found.
+func (p *progressions) advance(rule string, id int64, steps int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for _, k := range p.polls.Keys() {
+		if k.rule == rule && (id == 0 || k.id == id) {
+			polls, _ := p.polls.Peek(k)
+			p.polls.Add(k, min(polls+1, max(steps, polls)))
+			n++
+		}
+	}
+	return n
+}

@@ -414,14 +414,17 @@ func TestAdminAccess(t *testing.T) {
 		remote string
 		header map[string]string
 		status int
+		code   string
 	}{
-		{"loopback v4", open, "127.0.0.1:5555", nil, 200},
-		{"loopback v6", open, "[::1]:5555", nil, 200},
-		{"remote without token", open, "192.0.2.7:5555", nil, 403},
-		{"token required even on loopback", guarded, "127.0.0.1:5555", nil, 403},
-		{"wrong token", guarded, "192.0.2.7:5555", map[string]string{mockserver.AdminTokenHeader: "nope"}, 403},
-		{"token header", guarded, "192.0.2.7:5555", map[string]string{mockserver.AdminTokenHeader: "t0ken"}, 200},
-		{"bearer token", guarded, "192.0.2.7:5555", map[string]string{"Authorization": "Bearer t0ken"}, 200},
+		{"loopback v4", open, "127.0.0.1:5555", nil, 200, ""},
+		{"loopback v6", open, "[::1]:5555", nil, 200, ""},
+		{"remote without token", open, "192.0.2.7:5555", nil, 403, "FORBIDDEN"},
+		{"token required even on loopback", guarded, "127.0.0.1:5555", nil, 401, "ADMIN_TOKEN_MISSING"},
+		{"empty bearer", guarded, "127.0.0.1:5555", map[string]string{"Authorization": "Bearer "}, 401, "ADMIN_TOKEN_MISSING"},
+		{"wrong token", guarded, "192.0.2.7:5555", map[string]string{mockserver.AdminTokenHeader: "nope"}, 401, "ADMIN_TOKEN_WRONG"},
+		{"wrong bearer", guarded, "192.0.2.7:5555", map[string]string{"Authorization": "Bearer t0ke"}, 401, "ADMIN_TOKEN_WRONG"},
+		{"token header", guarded, "192.0.2.7:5555", map[string]string{mockserver.AdminTokenHeader: "t0ken"}, 200, ""},
+		{"bearer token", guarded, "192.0.2.7:5555", map[string]string{"Authorization": "Bearer t0ken"}, 200, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -435,6 +438,14 @@ func TestAdminAccess(t *testing.T) {
 			tt.srv.ServeHTTP(rec, r)
 			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
 			assert.NotContains(t, rec.Body.String(), "t0ken")
+			if tt.code != "" {
+				var env envelope.Error
+				require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &env))
+				assert.Equal(t, tt.code, env.Code, "a missing token told apart from a wrong one")
+			}
+			if tt.status == 401 {
+				assert.Equal(t, `Bearer realm="crawlkit admin"`, rec.Header().Get("WWW-Authenticate"))
+			}
 		})
 	}
 	srv := start(t, mockserver.Config{})

@@ -17,6 +17,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/shape"
 )
 
 type genOptions struct {
@@ -80,7 +81,7 @@ func gen(cmd *cobra.Command, o *genOptions) error {
 	if o.poll < 0 {
 		return usageError{fmt.Errorf("--poll %d: polls count from 0", o.poll)}
 	}
-	if err := opts.Check(); err != nil {
+	if err := opts.CheckIn(nil); err != nil {
 		return usageError{err}
 	}
 	now := o.now.or(generate.DayStart(time.Now()))
@@ -106,17 +107,27 @@ func gen(cmd *cobra.Command, o *genOptions) error {
 // genBody is the body crawlkit serve answers for the id with the shipped
 // fixtures and catalog, reshaped by opts.
 func genBody(cmd *cobra.Command, o *genOptions, opts generate.Options, now time.Time) ([]byte, error) {
-	_, _, v, err := o.spec.load(cmd.Context())
+	data, _, v, err := o.spec.load(cmd.Context())
 	if err != nil {
 		return nil, err
 	}
-	set, err := ruleset.Load(cmd.Context(), ruleset.Sources{Fixtures: crawlkit.Fixtures(), Catalog: true}, v, nil)
+	contract := v.Contract()
+	if err := opts.CheckIn(contract.CrawlStatuses); err != nil {
+		return nil, usageError{err}
+	}
+	shaper := &shape.Shaper{}
+	if data != nil {
+		if shaper, err = shape.For(cmd.Context(), contract); err != nil {
+			return nil, err
+		}
+	}
+	set, err := ruleset.Load(cmd.Context(), ruleset.Sources{Fixtures: crawlkit.Fixtures(), Catalog: true, Adapt: data != nil}, v, nil)
 	if err != nil {
 		return nil, err
 	}
-	n := &negotiate.Negotiator{Seed: o.seed, Examples: v.Contract().Examples}
+	n := &negotiate.Negotiator{Seed: o.seed, Examples: contract.Examples}
 	p := n.Decide(set, &scenario.Request{ID: o.id}, nil)
-	g := generate.New(p.Seed, now)
+	g := generate.NewFor(p.Seed, now, contract.CrawlStatuses)
 	reshaped := opts.Status != "" || opts.SetScreenshots
 	var c *crawl.Crawl
 	switch {
@@ -138,7 +149,7 @@ func genBody(cmd *cobra.Command, o *genOptions, opts generate.Options, now time.
 	if err != nil {
 		return nil, usageError{err}
 	}
-	out, err := json.MarshalIndent(envelope.NewSuccess(c), "", "  ")
+	out, err := json.MarshalIndent(envelope.NewSuccess(shaper.Crawl(c, p.Seed)), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode crawl: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/crawlkit/crawlkit/internal/auth"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/exchange"
+	"github.com/crawlkit/crawlkit/internal/generate"
 	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/spec"
@@ -50,8 +51,14 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("parameter", fields), fields)
 		return
 	}
-	// The validator accepted the query, and id as a decimal int64 of at least 1.
+	// The validator accepted the query, and id as the contract's integer;
+	// a contract of the user's may allow ids no crawl can have here.
 	id := x.CrawlID
+	if id < 1 || id > generate.MaxID {
+		fields := validate.Fields{"id": {fmt.Sprintf("must be from 1 to %d: crawlkit's crawls have JSON-safe ids", int64(generate.MaxID))}}
+		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("parameter", fields), fields)
+		return
+	}
 	o, fields := negotiate.Parse(r.Header, query, s.contract)
 	if fields != nil {
 		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("override", fields), fields)

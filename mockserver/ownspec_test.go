@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -37,8 +38,8 @@ func newEvolvedMock(t *testing.T) (*mockserver.Server, *httptest.Server) {
 	return srv, ts
 }
 
-// get answers a request, its status, headers and decoded body.
-func get(t *testing.T, url string, header ...string) (int, http.Header, map[string]any) {
+// ask answers a request, its status, headers and decoded body.
+func ask(t *testing.T, url string, header ...string) (int, http.Header, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)
@@ -70,16 +71,15 @@ func TestEvolvedSpecKeepsEveryAnswerOnTheContract(t *testing.T) {
 				polls = 8 // every poll, to the end and past it
 			}
 			for poll := range polls {
-				status, h, _ := get(t, ts.URL+e.Try)
+				status, h, _ := ask(t, ts.URL+e.Try)
 				assert.Empty(t, h.Get(mockserver.ViolationsHeader), "%s poll %d (%d)", e.Name, poll, status)
-				assert.NotEqual(t, http.StatusInternalServerError, status == 500 && e.IDs != "500", "%s", e.Name)
 			}
 		}
 	})
 	t.Run("generated", func(t *testing.T) {
 		seen := map[string]int{}
 		for id := 1; id <= 200; id++ {
-			status, h, body := get(t, ts.URL+"/crawl/info?key=k&id="+strconv.Itoa(id))
+			status, h, body := ask(t, ts.URL+"/crawl/info?key=k&id="+strconv.Itoa(id))
 			require.Equal(t, http.StatusOK, status, "id %d: %s", id, h.Get(mockserver.ViolationsHeader))
 			data := body["data"].(map[string]any)
 			assert.Contains(t, data, "project_id", "id %d: a required field the spec added", id)
@@ -97,28 +97,28 @@ func TestEvolvedSpecKeepsEveryAnswerOnTheContract(t *testing.T) {
 	})
 	t.Run("documented statuses", func(t *testing.T) {
 		for _, code := range []int{401, 429} {
-			status, h, body := get(t, ts.URL+"/crawl/info?key=k&id=7", "Prefer", "code="+strconv.Itoa(code))
+			status, h, body := ask(t, ts.URL+"/crawl/info?key=k&id=7", "Prefer", "code="+strconv.Itoa(code))
 			assert.Equal(t, code, status)
 			assert.Empty(t, h.Get(mockserver.ViolationsHeader))
 			assert.Empty(t, h.Get(mockserver.OffContractHeader), "documented: on the contract")
 			assert.Equal(t, false, body["success"])
 		}
-		_, h, _ := get(t, ts.URL+"/crawl/info?key=k&id=429")
+		_, h, _ := ask(t, ts.URL+"/crawl/info?key=k&id=429")
 		assert.Equal(t, "30", h.Get("Retry-After"), "the header its response declares")
 		assert.Empty(t, h.Get(mockserver.OffContractHeader))
 	})
 	t.Run("new crawl status", func(t *testing.T) {
-		status, h, body := get(t, ts.URL+"/crawl/info?key=k&id=9", "Prefer", "status=paused")
+		status, h, body := ask(t, ts.URL+"/crawl/info?key=k&id=9", "Prefer", "status=paused")
 		require.Equal(t, http.StatusOK, status, h.Get(mockserver.ViolationsHeader))
 		assert.Equal(t, "paused", body["data"].(map[string]any)["status"])
-		status, _, _ = get(t, ts.URL+"/crawl/info?key=k&id=9", "Prefer", "status=sleeping")
+		status, _, _ = ask(t, ts.URL+"/crawl/info?key=k&id=9", "Prefer", "status=sleeping")
 		assert.Equal(t, http.StatusBadRequest, status)
 	})
 }
 
 func TestEvolvedSpecAdaptsTheShippedFixture(t *testing.T) {
 	_, ts := newEvolvedMock(t)
-	status, h, body := get(t, ts.URL+"/crawl/info?key=k&id=12345")
+	status, h, body := ask(t, ts.URL+"/crawl/info?key=k&id=12345")
 	require.Equal(t, http.StatusOK, status, h.Get(mockserver.ViolationsHeader))
 	assert.Equal(t, "fixture", h.Get(mockserver.AnsweredByHeader))
 	data := body["data"].(map[string]any)
@@ -129,9 +129,9 @@ func TestEvolvedSpecAdaptsTheShippedFixture(t *testing.T) {
 }
 
 func TestEmbeddedSpecSendsTheGeneratorsCrawlsAsTheyAre(t *testing.T) {
-	embedded, err := mockserver.New(context.Background(), mockserver.Config{Seed: 3, Now: day})
+	embedded, err := mockserver.New(context.Background(), mockserver.Config{Seed: 3, Now: ownSpecDay})
 	require.NoError(t, err)
-	same, err := mockserver.New(context.Background(), mockserver.Config{Seed: 3, Now: day, Spec: crawlkit.OpenAPIYAML(), SpecName: "openapi.yaml"})
+	same, err := mockserver.New(context.Background(), mockserver.Config{Seed: 3, Now: ownSpecDay, Spec: crawlkit.OpenAPIYAML(), SpecName: "openapi.yaml"})
 	require.NoError(t, err)
 	for _, id := range []string{"1", "77", "12346"} {
 		a, b := httptest.NewRecorder(), httptest.NewRecorder()
@@ -140,3 +140,6 @@ func TestEmbeddedSpecSendsTheGeneratorsCrawlsAsTheyAre(t *testing.T) {
 		assert.Equal(t, a.Body.String(), b.Body.String(), "id %s: the embedded spec given as a file changes nothing", id)
 	}
 }
+
+// ownSpecDay pins generated crawls in time.
+var ownSpecDay = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)

@@ -30,18 +30,24 @@ var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // format, bounds, lengths, pattern and items. An object has every required
 // property and each optional one half the time.
 func Value(s *openapi3.Schema, seed uint64, id int64, pointer string) any {
-	g := &gen{f: gofakeit.NewFaker(rand.NewPCG(seed^hash(pointer), uint64(id)), false)}
+	h := mix(seed ^ mix(hash(pointer)^mix(uint64(id))))
+	g := &gen{f: gofakeit.NewFaker(rand.NewPCG(h, mix(h)), false)}
 	return g.value(s, 0)
+}
+
+// mix is splitmix64's finalizer: nearby inputs, far apart outputs.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // Present reports whether an optional property at pointer is sent, for a
 // seed and id: half of them are.
 func Present(seed uint64, id int64, pointer string) bool {
-	h := hash(pointer) ^ seed*0x9e3779b97f4a7c15 ^ uint64(id)*0xbf58476d1ce4e5b9
-	h ^= h >> 31
-	h *= 0x94d049bb133111eb
-	h ^= h >> 29
-	return h&1 == 0
+	return mix(seed^mix(hash(pointer)^mix(uint64(id)+1)))&1 == 0
 }
 
 func hash(s string) uint64 {

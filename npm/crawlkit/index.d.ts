@@ -8,6 +8,12 @@ export interface StartOptions {
   fixtures?: string;
   /** Scenarios file (--scenarios). */
   scenarios?: string;
+  /**
+   * Your own OpenAPI document, YAML or JSON, 3.0 or 3.1 (--spec): crawls are
+   * generated to its schemas and its statuses are on the contract. Default:
+   * the contract crawlkit ships.
+   */
+  spec?: string;
   /** Record the session as a Pact file written here when the mock stops (--pact-out). */
   pactOut?: string;
   /** The consumer named in the pact (--pact-consumer; default crawlkit-consumer). */

@@ -19,6 +19,7 @@ function start(options) {
   if (o.seed !== undefined) args.push("--seed", String(o.seed));
   if (o.fixtures) args.push("--fixtures", o.fixtures);
   if (o.scenarios) args.push("--scenarios", o.scenarios);
+  if (o.spec) args.push("--spec", o.spec);
   if (o.pactOut) args.push("--pact-out", o.pactOut);
   if (o.pactConsumer) args.push("--pact-consumer", o.pactConsumer);
   if (o.pactProvider) args.push("--pact-provider", o.pactProvider);

@@ -51,3 +51,45 @@ test("pactOut records the session as a Pact file, written when the mock stops", 
   assert.equal(pact.interactions[0].response.status, 200);
   assert.doesNotMatch(readFileSync(file, "utf8"), /sk_secret_in_test/);
 });
+
+test("spec serves crawls shaped by your own OpenAPI document", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const file = join(mkdtempSync(join(tmpdir(), "crawlkit-spec-")), "mine.yaml");
+  writeFileSync(file, `openapi: 3.1.0
+info: {title: mine, version: "1"}
+paths:
+  /crawl/info:
+    get:
+      parameters:
+        - {name: id, in: query, required: true, schema: {type: integer, minimum: 1}}
+        - {name: key, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [success, data]
+                properties:
+                  success: {type: boolean}
+                  data:
+                    type: object
+                    required: [id, status, team]
+                    properties:
+                      id: {type: integer}
+                      status: {type: string, enum: [in_queue, processing, finished, error, cancelled]}
+                      team: {type: string, enum: [red, blue]}
+`);
+  const mock = await start({ spec: file });
+  const res = await fetch(mock.url + "/crawl/info?id=7&key=demo");
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("x-crawlkit-violations"), null);
+  const body = await res.json();
+  assert.deepEqual(Object.keys(body.data).sort(), ["id", "status", "team"]);
+  assert.ok(["red", "blue"].includes(body.data.team));
+  await mock.stop();
+  await assert.rejects(start({ spec: join(tmpdir(), "no-such-spec.yaml") }), /no-such-spec\.yaml: cannot read it/);
+});

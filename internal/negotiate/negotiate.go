@@ -6,9 +6,9 @@
 package negotiate
 
 import (
+	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/fixtureset"
 	"github.com/crawlkit/crawlkit/internal/generate"
-	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/spec"

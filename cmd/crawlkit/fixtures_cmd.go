@@ -42,7 +42,7 @@ finished crawl that did not process what it discovered, counters that do not add
 			if err := bindEnv(cmd); err != nil {
 				return err
 			}
-			_, _, v, err := specSrc.load(cmd.Context())
+			data, _, v, err := specSrc.load(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -51,6 +51,9 @@ finished crawl that did not process what it discovered, counters that do not add
 				problems := problemLines(err)
 				for _, p := range problems {
 					fmt.Fprintln(cmd.OutOrStdout(), p)
+				}
+				if data != nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "how to fix: these fixtures were written for another contract than %s: add each missing field (a pointer says where), drop the ones it lacks, or make a fixture anew with crawlkit gen --spec %s --id ID --out %s\n", specSrc.path, specSrc.path, dir)
 				}
 				return codedError{exitFailure, fmt.Errorf("%d problem(s) in %s", len(problems), dir)}
 			}

@@ -47,12 +47,22 @@ func (s *Server) adminHandler() http.Handler {
 		open[asset] = map[string]http.Handler{http.MethodGet: s.console, http.MethodHead: s.console}
 	}
 	public := s.route(open)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Every admin route but the health check answers only the Host names
+	// of this server, against DNS rebinding; readiness probes call it by
+	// any name (a compose service's, say).
+	hosts := httpserver.HostGuard(s.cfg.AllowedHosts, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := open[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]; ok {
 			public.ServeHTTP(w, r)
 			return
 		}
 		guarded.ServeHTTP(w, r)
+	}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == httpserver.AdminPrefix+"health" {
+			public.ServeHTTP(w, r)
+			return
+		}
+		hosts.ServeHTTP(w, r)
 	})
 }
 

@@ -227,7 +227,7 @@ func TestReloadErrorIsShown(t *testing.T) {
 	require.Error(t, srv.Reload(context.Background()))
 	rec := httptest.NewRecorder()
 	r := httptest.NewRequest(http.MethodGet, "/__crawlkit/scenarios", nil)
-	r.RemoteAddr = "127.0.0.1:5555"
+	r.RemoteAddr, r.Host = "127.0.0.1:5555", "127.0.0.1:4010"
 	srv.ServeHTTP(rec, r)
 	var listed struct {
 		Scenarios   []json.RawMessage

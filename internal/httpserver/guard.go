@@ -5,8 +5,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-
-	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
 // AdminPrefix starts the path of every admin route of a crawlkit server,
@@ -19,19 +17,20 @@ func IsAdmin(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, AdminP
 // AdminTokenHeader carries the admin token; Authorization: Bearer works too.
 const AdminTokenHeader = "X-Crawlkit-Admin-Token"
 
-// Guard lets through only the requests allowed on an admin API: with a
-// token, those that carry it (X-Crawlkit-Admin-Token or Authorization:
-// Bearer), from anywhere; without one, loopback callers. The others get a
-// 403 FORBIDDEN envelope saying why, with the request id the answer already
-// carries, or a new one.
+// Guard lets through only the requests allowed on an admin API: none that
+// a web page of another origin could have sent (see browserRefusal); then,
+// with a token, those that carry it (X-Crawlkit-Admin-Token or
+// Authorization: Bearer), from anywhere; without one, loopback callers. The
+// others get a 403 FORBIDDEN envelope saying why, with the request id the
+// answer already carries, or a new one.
 func Guard(token string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if reason := refusal(token, r); reason != "" {
-			id := w.Header().Get(envelope.RequestIDHeader)
-			if id == "" {
-				id = envelope.NewRequestID()
-			}
-			envelope.NewError(envelope.CodeForbidden, reason, id).Write(w, http.StatusForbidden)
+		reason := browserRefusal(r)
+		if reason == "" {
+			reason = refusal(token, r)
+		}
+		if reason != "" {
+			forbid(w, reason)
 			return
 		}
 		h.ServeHTTP(w, r)

@@ -45,13 +45,19 @@ func TestCachedBodiesBelongToTheirConfiguration(t *testing.T) {
 		do   func()
 		want []string
 	}{
-		{"the first rule", func() { post(t, srv.url+"/__crawlkit/scenarios", rule("in_queue, processing, finished"), http.StatusCreated) },
+		{"the first rule", func() {
+			post(t, srv.url+"/__crawlkit/scenarios", rule("in_queue, processing, finished"), http.StatusCreated)
+		},
 			[]string{"in_queue", "processing", "finished", "finished"}},
-		{"re-posted with other steps", func() { post(t, srv.url+"/__crawlkit/scenarios", rule("processing, processing, cancelled"), http.StatusCreated) },
+		{"re-posted with other steps", func() {
+			post(t, srv.url+"/__crawlkit/scenarios", rule("processing, processing, cancelled"), http.StatusCreated)
+		},
 			[]string{"processing", "processing", "cancelled", "cancelled"}},
 		{"after a reset", func() { post(t, srv.url+"/__crawlkit/reset", "", http.StatusNoContent) },
 			[]string{"processing", "processing", "cancelled"}},
-		{"re-posted as the first again", func() { post(t, srv.url+"/__crawlkit/scenarios", rule("in_queue, processing, finished"), http.StatusCreated) },
+		{"re-posted as the first again", func() {
+			post(t, srv.url+"/__crawlkit/scenarios", rule("in_queue, processing, finished"), http.StatusCreated)
+		},
 			[]string{"in_queue", "processing", "finished"}},
 	}
 	for _, step := range steps {

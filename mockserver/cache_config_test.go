@@ -40,28 +40,22 @@ func TestCachedBodiesBelongToTheirConfiguration(t *testing.T) {
 		}
 		return out
 	}
+	// Each step posts the rule with these statuses, or resets when empty.
 	steps := []struct {
-		name string
-		do   func()
-		want []string
+		name, statuses string
+		want           []string
 	}{
-		{"the first rule", func() {
-			post(t, srv.url+"/__crawlkit/scenarios", rule("in_queue, processing, finished"), http.StatusCreated)
-		},
-			[]string{"in_queue", "processing", "finished", "finished"}},
-		{"re-posted with other steps", func() {
-			post(t, srv.url+"/__crawlkit/scenarios", rule("processing, processing, cancelled"), http.StatusCreated)
-		},
-			[]string{"processing", "processing", "cancelled", "cancelled"}},
-		{"after a reset", func() { post(t, srv.url+"/__crawlkit/reset", "", http.StatusNoContent) },
-			[]string{"processing", "processing", "cancelled"}},
-		{"re-posted as the first again", func() {
-			post(t, srv.url+"/__crawlkit/scenarios", rule("in_queue, processing, finished"), http.StatusCreated)
-		},
-			[]string{"in_queue", "processing", "finished"}},
+		{"the first rule", "in_queue, processing, finished", []string{"in_queue", "processing", "finished", "finished"}},
+		{"re-posted with other steps", "processing, processing, cancelled", []string{"processing", "processing", "cancelled", "cancelled"}},
+		{"after a reset", "", []string{"processing", "processing", "cancelled"}},
+		{"re-posted as the first again", "in_queue, processing, finished", []string{"in_queue", "processing", "finished"}},
 	}
 	for _, step := range steps {
-		step.do()
+		if step.statuses == "" {
+			post(t, srv.url+"/__crawlkit/reset", "", http.StatusNoContent)
+		} else {
+			post(t, srv.url+"/__crawlkit/scenarios", rule(step.statuses), http.StatusCreated)
+		}
 		assert.Equal(t, step.want, polls(len(step.want)), step.name)
 	}
 	var listed struct{ Progressions []mockserver.Progression }

@@ -84,6 +84,8 @@ type Report struct {
 	// Fresh holds crawlkit's figures for crawls never seen before, beside
 	// the same loads on a cached crawl.
 	Fresh []Fresh `json:"fresh,omitempty"`
+	// Streams holds crawlkit's CPU per request with journal streams open.
+	Streams []StreamsRun `json:"streams,omitempty"`
 }
 
 // Growth is crawlkit's cost at one size of crawl and one number of connections.
@@ -105,10 +107,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	growth := fs.Bool("growth", false, "measure only how crawlkit's cost grows with crawl size and connections")
 	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
 	fresh := fs.Bool("fresh", false, "measure only crawls never seen before beside cached ones")
+	streams := fs.Bool("streams", false, "measure only the server's CPU per request with 0 and 5 journal streams open")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && *random == 0, stderr); err != nil {
+	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && !*streams && *random == 0, stderr); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "crawlkit-bench")
@@ -138,6 +141,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return writeReport(rep, *out, freshTable(rep.Fresh), stdout)
+	}
+	if *streams {
+		if rep.Streams, err = measureStreams(ctx, crawlkit, *duration, *conns); err != nil {
+			return err
+		}
+		return writeReport(rep, *out, streamsHead(rep)+streamsTable(rep.Streams), stdout)
 	}
 	if *growth {
 		if rep.Growth, err = measureGrowth(ctx, crawlkit, tmp, *duration); err != nil {
@@ -173,6 +182,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if rep.Fresh, err = measureFresh(ctx, crawlkit, *duration, *conns); err != nil {
+		return err
+	}
+	if rep.Streams, err = measureStreams(ctx, crawlkit, *duration, *conns); err != nil {
 		return err
 	}
 	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {
@@ -525,6 +537,10 @@ func table(rep *Report) string {
 	if len(rep.Fresh) > 0 {
 		b.WriteString("\nCrawls never seen before, beside the same load on a cached crawl (crawlkit only):\n\n")
 		b.WriteString(freshTable(rep.Fresh))
+	}
+	if len(rep.Streams) > 0 {
+		b.WriteString("\nThe seed crawl with live journal streams open (crawlkit only; the server process's CPU time over each run):\n\n")
+		b.WriteString(streamsTable(rep.Streams))
 	}
 	fmt.Fprintf(&b, "\nThe contract suite against a local mock: %.0f ms.\n", rep.ContractMS)
 	return b.String()

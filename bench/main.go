@@ -108,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
 	fresh := fs.Bool("fresh", false, "measure only crawls never seen before beside cached ones")
 	streams := fs.Bool("streams", false, "measure only the server's CPU per request with 0 and 5 journal streams open")
+	prebuilt := fs.String("crawlkit", "", "measure this crawlkit binary instead of a build of ./cmd/crawlkit (to compare two builds)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -125,6 +126,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
 			return fmt.Errorf("build %s: %w\n%s", pkg, err, out)
 		}
+	}
+	if *prebuilt != "" {
+		crawlkit = *prebuilt
 	}
 	rep := &Report{Date: time.Now().UTC(), Machine: machine(), Duration: duration.String(), Connections: *conns}
 	if *random > 0 {

@@ -86,9 +86,11 @@ func measureStreams(ctx context.Context, crawlkit string, d time.Duration, conns
 // server's CPU time before and after.
 func streamsRun(ctx context.Context, pid int, base, url string, n int, d time.Duration, conns int) (StreamsRun, error) {
 	streamCtx, stop := context.WithCancel(ctx)
-	defer stop()
 	var readers sync.WaitGroup
-	defer readers.Wait()
+	defer func() {
+		stop() // the streams end, then their readers
+		readers.Wait()
+	}()
 	counts := make([]atomic.Int64, n)
 	for i := range n {
 		req, err := http.NewRequestWithContext(streamCtx, http.MethodGet, base+"/__crawlkit/requests/stream", nil)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/textsafe"
 	"github.com/crawlkit/crawlkit/mockserver"
 )
 
@@ -192,7 +193,8 @@ func fixtureDir(dir string) (fs.FS, error) {
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
+		// What clients and upstreams sent reaches the terminal escaped.
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: textsafe.ReplaceAttr})), nil
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	default:

@@ -108,9 +108,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
 	fresh := fs.Bool("fresh", false, "measure only crawls never seen before beside cached ones")
 	streams := fs.Bool("streams", false, "measure only the server's CPU per request with 0 and 5 journal streams open")
+	rounds := fs.Int("rounds", 3, "rounds of the journal streams comparison, each with 0 and 5 streams")
 	prebuilt := fs.String("crawlkit", "", "measure this crawlkit binary instead of a build of ./cmd/crawlkit (to compare two builds)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *rounds < 1 {
+		return fmt.Errorf("-rounds %d: 1 or more", *rounds)
 	}
 	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && !*streams && *random == 0, stderr); err != nil {
 		return err
@@ -147,7 +151,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return writeReport(rep, *out, freshTable(rep.Fresh), stdout)
 	}
 	if *streams {
-		if rep.Streams, err = measureStreams(ctx, crawlkit, *duration, *conns); err != nil {
+		if rep.Streams, err = measureStreams(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
 			return err
 		}
 		return writeReport(rep, *out, streamsHead(rep)+streamsTable(rep.Streams), stdout)
@@ -188,7 +192,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if rep.Fresh, err = measureFresh(ctx, crawlkit, *duration, *conns); err != nil {
 		return err
 	}
-	if rep.Streams, err = measureStreams(ctx, crawlkit, *duration, *conns); err != nil {
+	if rep.Streams, err = measureStreams(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
 		return err
 	}
 	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {

@@ -31,11 +31,8 @@ type StreamsRun struct {
 	Delivered float64 `json:"delivered,omitempty"`
 }
 
-// streamCounts are the journal streams compared, and how many times each.
-var (
-	streamCounts = []int{0, 5}
-	streamRounds = 3
-)
+// streamCounts are the journal streams compared.
+var streamCounts = []int{0, 5}
 
 // clockTicks is USER_HZ, the unit of /proc/PID/stat's CPU times on Linux.
 const clockTicks = 100
@@ -45,7 +42,7 @@ const clockTicks = 100
 // round after round (0, 5, then 5, 0, ...), so that what else the machine
 // does weighs on both alike. A Go benchmark of the handler cannot see this
 // cost: the stream writers run on other cores.
-func measureStreams(ctx context.Context, crawlkit string, d time.Duration, conns int) ([]StreamsRun, error) {
+func measureStreams(ctx context.Context, crawlkit string, rounds int, d time.Duration, conns int) ([]StreamsRun, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -65,7 +62,7 @@ func measureStreams(ctx context.Context, crawlkit string, d time.Duration, conns
 		return nil, err
 	}
 	var out []StreamsRun
-	for round := 1; round <= streamRounds; round++ {
+	for round := 1; round <= rounds; round++ {
 		order := streamCounts
 		if round%2 == 0 {
 			order = []int{streamCounts[1], streamCounts[0]}

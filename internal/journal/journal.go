@@ -46,6 +46,8 @@ type Journal struct {
 	// subscribers; flushing is set while a batch is due.
 	pending  []kept
 	flushing bool
+	// spare is the array of the batch before, reused for the next.
+	spare []kept
 	// flushEvery is how long entries gather before a batch is sent.
 	flushEvery time.Duration
 }
@@ -130,21 +132,32 @@ func RedactedURL(u *url.URL) string {
 	if u.RawQuery == "" {
 		return u.Path
 	}
-	parts := strings.Split(u.RawQuery, "&")
-	for i, part := range parts {
+	var b strings.Builder
+	b.Grow(len(u.Path) + 1 + len(u.RawQuery) + 8)
+	b.WriteString(u.Path)
+	sep := byte('?')
+	for rest := u.RawQuery; ; {
+		part, more, found := strings.Cut(rest, "&")
 		name, _, hasValue := strings.Cut(part, "=")
 		if strings.ContainsAny(name, "%+") {
-			if unescaped, err := url.QueryUnescape(name); err == nil {
-				name = unescaped
-			} else {
+			unescaped, err := url.QueryUnescape(name)
+			if err != nil {
 				return u.Path + "?(undecodable query)"
 			}
+			name = unescaped
 		}
+		b.WriteByte(sep)
+		sep = '&'
 		if name == "key" && hasValue {
-			parts[i] = "key=REDACTED"
+			b.WriteString("key=REDACTED")
+		} else {
+			b.WriteString(part)
 		}
+		if !found {
+			return b.String()
+		}
+		rest = more
 	}
-	return u.Path + "?" + strings.Join(parts, "&")
 }
 
 // ListHandler answers GET with the entries, filtered by the id, status and

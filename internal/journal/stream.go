@@ -87,11 +87,13 @@ func (j *Journal) queue(k kept) {
 func (j *Journal) flush() {
 	j.mu.Lock()
 	batch := j.pending
-	j.pending = nil
+	j.pending = j.spare[:0]
 	j.mu.Unlock()
 	data := encodeEvents(batch)
+	clear(batch) // let the entries' strings go
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.spare = batch // the next batch's array
 	if len(data) > 0 {
 		for sub := range j.subs {
 			if sub.queued.Load()+int64(len(data)) > subscriberLag {
@@ -110,7 +112,7 @@ func (j *Journal) flush() {
 		time.AfterFunc(j.flushEvery, j.flush)
 		return
 	}
-	j.pending, j.flushing = nil, false
+	j.flushing = false
 }
 
 // drop ends a subscription the journal gave up on. The caller holds j.mu.
@@ -128,14 +130,15 @@ func encodeEvents(entries []kept) []byte {
 	var b bytes.Buffer
 	b.Grow(len(entries) * 320)
 	enc := json.NewEncoder(&b) // as json.Marshal, plus a newline
+	var e Entry                // one for the batch: encoding it does not allocate it anew
 	for _, k := range entries {
-		e := k.Entry
+		e = k.Entry
 		if k.url != nil {
 			e.URL = RedactedURL(k.url)
 		}
 		mark := b.Len()
 		b.WriteString("data: ")
-		if err := enc.Encode(e); err != nil {
+		if err := enc.Encode(&e); err != nil {
 			b.Truncate(mark) // an entry holds strings and numbers only
 			continue
 		}

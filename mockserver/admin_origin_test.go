@@ -135,7 +135,8 @@ func TestAllowedHostsMustBeHostNames(t *testing.T) {
 // answers 200. A page under a rebound name cannot load the console's data.
 func TestAnotherOriginCannotDriveTheAdminAPIInChromium(t *testing.T) {
 	logs := &syncbuf.Buffer{}
-	srv := withCatalog(t, mockserver.Config{Fixtures: crawlkit.Fixtures(), Logger: newJSONLogger(logs)})
+	// CORS on, as crawlkit serve runs by default.
+	srv := withCatalog(t, mockserver.Config{Fixtures: crawlkit.Fixtures(), CORS: true, Logger: newJSONLogger(logs)})
 	mock, err := url.Parse(srv.url)
 	require.NoError(t, err)
 	page := `<!doctype html><title>elsewhere</title><script>

@@ -33,7 +33,6 @@ type StreamsRun struct {
 // streamCounts are the journal streams compared.
 var streamCounts = []int{0, 5}
 
-
 // measureStreams loads one crawlkit with the seed crawl, with 0 and 5
 // journal streams open (each read as a browser reads it), interleaved
 // round after round (0, 5, then 5, 0, ...), so that what else the machine

@@ -25,6 +25,8 @@ type verdict struct {
 	// coverage and the sequence of polls.
 	code  string
 	crawl *crawl.Crawl
+	// cut is set when the run's stop came before the body was checked.
+	cut bool
 }
 
 // knownVariants are statuses the contract does not document for this
@@ -38,6 +40,9 @@ var knownVariants = []struct {
 	{http.StatusUnauthorized, "auth/", "other endpoints of this API answer 401 for a missing or bad key"},
 	{http.StatusUnprocessableEntity, "id/", "other endpoints of this API answer 422 for a validation error"},
 }
+
+// largeBody is the size from which a body is decoded by one case at a time.
+const largeBody = 1 << 20
 
 // check runs every check on one answer.
 func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body []byte) verdict {
@@ -85,7 +90,17 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 	}
 
 	// The validator decodes the body for itself, and that tree is gone
-	// when the kit decodes its own: one body decoded at a time.
+	// when the kit decodes its own; a large body waits for any other large
+	// one to be done.
+	if len(body) > largeBody {
+		select {
+		case run.decoding <- struct{}{}:
+			defer func() { <-run.decoding }()
+		case <-ctx.Done():
+			v.cut = true
+			return v
+		}
+	}
 	var schemaPointers []string
 	badCode := false
 	checkSchema := documented && ctOK

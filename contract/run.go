@@ -26,6 +26,10 @@ type runner struct {
 	contract  *spec.Contract
 	shape     *shape
 	redact    *strings.Replacer
+	// decoding lets one large body at a time be decoded: a JSON tree takes
+	// many times its body's bytes, and a run holds one such tree, not
+	// Concurrency of them.
+	decoding chan struct{}
 	// mu guards next, when the rate allows the next request.
 	mu   sync.Mutex
 	next time.Time
@@ -62,7 +66,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &runner{cfg: r, client: r.httpClient(), validator: v, contract: v.Contract(), shape: newShape(), redact: redactor(r.APIKey, r.Bearer)}
+	run := &runner{cfg: r, client: r.httpClient(), validator: v, contract: v.Contract(), shape: newShape(), redact: redactor(r.APIKey, r.Bearer),
+		decoding: make(chan struct{}, 1)}
 	for _, status := range run.contract.Statuses {
 		run.shape.document(responseSchema(run.contract.Operation, status), "", 0)
 	}
@@ -434,6 +439,10 @@ func (run *runner) exchange(ctx context.Context, k *kase, res *CaseResult, prefi
 	res.Status = resp.StatusCode
 	res.BodyExcerpt = run.redact.Replace(excerpt(resp.Header, body))
 	v := run.check(ctx, k, resp, body)
+	if v.cut {
+		o.cut = true
+		return o, nil
+	}
 	for _, f := range v.failures {
 		f.Message = prefix + run.redact.Replace(f.Message)
 		res.Failures = append(res.Failures, f)

@@ -304,8 +304,9 @@ func TestEachFrontEndNamesTheSettings(t *testing.T) {
 		switch q := r.URL.Query(); {
 		case q.Get("id") == "0": // never answers
 			<-r.Context().Done()
-		case q.Get("key") == secretKey: // endless
+		case q.Get("key") == secretKey: // 1 GiB, it says
 			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", strconv.Itoa(1<<30))
 			chunk := bytes.Repeat([]byte(" "), 32<<10)
 			for r.Context().Err() == nil {
 				if _, err := w.Write(chunk); err != nil {
@@ -334,7 +335,7 @@ func TestEachFrontEndNamesTheSettings(t *testing.T) {
 		t.Run(name(contract.SettingTimeout), func(t *testing.T) {
 			rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1, AllowSkips: true,
 				Cases: []string{"found/key-query", "found/bearer", "auth/invalid-key", "id/zero"}, Concurrency: 1,
-				Timeout: 300 * time.Millisecond, MaxBody: 1 << 20, Names: tt.name})
+				Timeout: time.Second, MaxBody: 1 << 20, Names: tt.name})
 			require.NoError(t, err)
 			byCase := map[string]contract.CaseResult{}
 			for _, c := range rep.Cases {
@@ -342,10 +343,10 @@ func TestEachFrontEndNamesTheSettings(t *testing.T) {
 			}
 			body := byCase["found/key-query"].Failures[0]
 			assert.Equal(t, contract.SettingMaxBody, body.Setting)
-			assert.Equal(t, fmt.Sprintf("the body is larger than %s (1048576 bytes); reading stopped there", name(contract.SettingMaxBody)), body.Message)
+			assert.Equal(t, fmt.Sprintf("the body is 1073741824 bytes (Content-Length), more than %s (1048576 bytes): not read", name(contract.SettingMaxBody)), body.Message)
 			timeout := byCase["id/zero"].Failures[0]
 			assert.Equal(t, contract.SettingTimeout, timeout.Setting)
-			assert.Equal(t, fmt.Sprintf("no complete answer within %s (300ms)", name(contract.SettingTimeout)), timeout.Message)
+			assert.Equal(t, fmt.Sprintf("no complete answer within %s (1s)", name(contract.SettingTimeout)), timeout.Message)
 			assert.Equal(t, "no bearer token: give "+name(contract.SettingBearer), byCase["found/bearer"].SkipReason)
 			hint := byCase["auth/invalid-key"].Failures[0]
 			assert.Equal(t, contract.SettingAllow, hint.Setting)
@@ -376,13 +377,13 @@ func TestACaseCutShortIsNotRun(t *testing.T) {
 		stopped string
 	}{
 		{"deadline", func(cfg contract.Config) (*contract.Report, error) {
-			cfg.Deadline = 500 * time.Millisecond
+			cfg.Deadline = 2 * time.Second
 			return contract.Run(context.Background(), cfg)
-		}, "the Config.Deadline of 500ms passed"},
+		}, "the Config.Deadline of 2s passed"},
 		{"context cancelled", func(cfg contract.Config) (*contract.Report, error) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			time.AfterFunc(500*time.Millisecond, cancel)
+			time.AfterFunc(2*time.Second, cancel)
 			return contract.Run(ctx, cfg)
 		}, "the run was cancelled (context canceled)"},
 	} {

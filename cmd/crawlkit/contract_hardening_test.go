@@ -69,11 +69,11 @@ func TestContractDeadlineCutsARunningCrawl(t *testing.T) {
 	base := mockServer(t, func(h http.Handler) http.Handler { return h })
 	js := filepath.Join(t.TempDir(), "c.json")
 	out, errOut, code := runCLI(t, "contract", "--base-url", base, "--key", cliSecret, "--cases", "running/progress",
-		"--poll-interval", "1m", "--deadline", "500ms", "--json", js)
+		"--poll-interval", "1m", "--deadline", "2s", "--json", js)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "NOT RUN running/progress: the --deadline of 500ms passed\n")
+	assert.Contains(t, errOut, "NOT RUN running/progress: the --deadline of 2s passed\n")
 	assert.NotContains(t, errOut, "FAIL running/progress")
-	assert.Contains(t, out, "\nNOT RUN running/progress: the --deadline of 500ms passed\n")
+	assert.Contains(t, out, "\nNOT RUN running/progress: the --deadline of 2s passed\n")
 	assert.Contains(t, out, "0 passed, 0 failed, 0 skipped, 1 not run")
 	var rep struct {
 		Cases []struct{ Outcome string }

@@ -87,6 +87,8 @@ type Report struct {
 	// CacheLoad holds the seed crawl's figures with the cache empty and
 	// full.
 	CacheLoad []CacheLoad `json:"cache_load,omitempty"`
+	// Streams holds crawlkit's CPU per request with journal streams open.
+	Streams []StreamsRun `json:"streams,omitempty"`
 }
 
 // Growth is crawlkit's cost at one size of crawl and one number of connections.
@@ -109,10 +111,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
 	fresh := fs.Bool("fresh", false, "measure only crawls never seen before beside cached ones")
 	cacheFull := fs.Bool("cache-full", false, "measure only the seed crawl with two 10,000-screenshot crawls cached beside an empty cache")
+	streams := fs.Bool("streams", false, "measure only the server's CPU per request with 0 and 5 journal streams open")
+	rounds := fs.Int("rounds", 3, "rounds of the journal streams comparison, each with 0 and 5 streams")
+	prebuilt := fs.String("crawlkit", "", "measure this crawlkit binary instead of a build of ./cmd/crawlkit (to compare two builds)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && !*cacheFull && *random == 0, stderr); err != nil {
+	if *rounds < 1 {
+		return fmt.Errorf("-rounds %d: 1 or more", *rounds)
+	}
+	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && !*cacheFull && !*streams && *random == 0, stderr); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "crawlkit-bench")
@@ -126,6 +134,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
 			return fmt.Errorf("build %s: %w\n%s", pkg, err, out)
 		}
+	}
+	if *prebuilt != "" {
+		crawlkit = *prebuilt
 	}
 	rep := &Report{Date: time.Now().UTC(), Machine: machine(), Duration: duration.String(), Connections: *conns}
 	if *random > 0 {
@@ -148,6 +159,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return writeReport(rep, *out, freshTable(rep.Fresh), stdout)
+	}
+	if *streams {
+		if rep.Streams, err = measureStreams(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
+			return err
+		}
+		return writeReport(rep, *out, streamsHead(rep)+streamsTable(rep.Streams), stdout)
 	}
 	if *growth {
 		if rep.Growth, err = measureGrowth(ctx, crawlkit, tmp, *duration); err != nil {
@@ -186,6 +203,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if rep.CacheLoad, err = measureCacheLoad(ctx, crawlkit, *duration, *conns); err != nil {
+		return err
+	}
+	if rep.Streams, err = measureStreams(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
 		return err
 	}
 	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {
@@ -542,6 +562,10 @@ func table(rep *Report) string {
 	if len(rep.CacheLoad) > 0 {
 		b.WriteString("\nThe seed crawl with the cache empty and full (crawlkit only):\n\n")
 		b.WriteString(cacheLoadTable(rep))
+	}
+	if len(rep.Streams) > 0 {
+		b.WriteString("\nThe seed crawl with live journal streams open (crawlkit only; the server process's CPU time over each run):\n\n")
+		b.WriteString(streamsTable(rep.Streams))
 	}
 	fmt.Fprintf(&b, "\nThe contract suite against a local mock: %.0f ms.\n", rep.ContractMS)
 	return b.String()

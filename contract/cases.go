@@ -11,6 +11,9 @@ import (
 	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
+// userAgent identifies the kit's requests.
+const userAgent = "crawlkit-contract"
+
 // References to the secrets, as requests are written before they are sent
 // and as the curl commands in reports show them.
 const (
@@ -205,7 +208,11 @@ func (k *kase) build(r *resolved) (*http.Request, error) {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "crawlkit-contract")
+	// No content coding: a compressed answer is a finding, and Go's
+	// transport, which decompresses only what it asked for itself, leaves
+	// the body as the server sent it.
+	req.Header.Set("Accept-Encoding", "identity")
+	req.Header.Set("User-Agent", userAgent)
 	for _, h := range k.request.header {
 		v := strings.ReplaceAll(h[1], keyRef, r.APIKey)
 		req.Header.Set(h[0], strings.ReplaceAll(v, bearerRef, r.Bearer))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,8 @@ type verdict struct {
 	// coverage and the sequence of polls.
 	code  string
 	crawl *crawl.Crawl
+	// cut is set when the run's stop came before the body was checked.
+	cut bool
 }
 
 // knownVariants are statuses the contract does not document for this
@@ -38,6 +41,9 @@ var knownVariants = []struct {
 	{http.StatusUnprocessableEntity, "id/", "other endpoints of this API answer 422 for a validation error"},
 }
 
+// largeBody is the size from which a body is decoded by one case at a time.
+const largeBody = 1 << 20
+
 // check runs every check on one answer.
 func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body []byte) verdict {
 	var v verdict
@@ -48,7 +54,8 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 		f := Finding{Check: CheckStatusDocumented, Message: fmt.Sprintf("status %d is not one the contract documents for GET /crawl/info (%s)", status, run.contract.StatusList())}
 		for _, known := range knownVariants {
 			if known.status == status && strings.HasPrefix(k.name, known.cases) {
-				f.Hint = fmt.Sprintf("%s; if this server does so on purpose, --allow '%s:status-*' accepts it", known.what, k.name)
+				f.Hint = fmt.Sprintf("%s; if this server does so on purpose, %s '%s:status-*' accepts it", known.what, run.cfg.name(SettingAllow), k.name)
+				f.Setting = SettingAllow
 			}
 		}
 		fail(f)
@@ -66,25 +73,52 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 	if !ctOK {
 		fail(Finding{Check: CheckContentType, Message: fmt.Sprintf("Content-Type is %q, not application/json", ct)})
 	}
+	// A body in a coding the request did not accept is not read: what
+	// it holds is not what a client that asked for none gets.
+	if enc := contentCoding(resp.Header); enc != "" {
+		fail(Finding{Check: CheckContentEncoding, Message: fmt.Sprintf("answered with Content-Encoding: %s, which the request did not accept (it sent Accept-Encoding: identity)", enc)})
+		return v
+	}
 
-	var parsed any
 	switch {
 	case !utf8.Valid(body):
 		fail(Finding{Check: CheckJSON, Message: "the body is not valid UTF-8"})
 		return v
-	case json.Unmarshal(body, &parsed) != nil:
+	case !json.Valid(body):
 		fail(Finding{Check: CheckJSON, Message: "the body is not JSON: " + jsonError(body)})
 		return v
 	}
 
+	// The validator decodes the body for itself, and that tree is gone
+	// when the kit decodes its own; a large body waits for any other large
+	// one to be done.
+	if len(body) > largeBody {
+		select {
+		case run.decoding <- struct{}{}:
+			defer func() { <-run.decoding }()
+		case <-ctx.Done():
+			v.cut = true
+			return v
+		}
+	}
 	var schemaPointers []string
-	if documented && ctOK {
+	badCode := false
+	checkSchema := documented && ctOK
+	if checkSchema {
 		for _, vi := range run.validator.Response(ctx, resp.Request, status, resp.Header.Clone(), body) {
 			fail(Finding{Check: CheckSchema, Pointer: vi.Pointer, Message: vi.Reason})
 			if rest, ok := strings.CutPrefix(vi.Pointer, "/data"); ok {
 				schemaPointers = append(schemaPointers, rest)
 			}
+			badCode = badCode || vi.Pointer == "/code"
 		}
+	}
+	var parsed any
+	if err := json.Unmarshal(body, &parsed); err != nil {
+		fail(Finding{Check: CheckJSON, Message: "the body is not JSON: " + err.Error()})
+		return v
+	}
+	if checkSchema {
 		v.warnings = append(v.warnings, run.shape.observe(run.contract.BodySchema(status), parsed)...)
 	}
 
@@ -104,8 +138,15 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 	}
 
 	v.code, _ = obj["code"].(string)
-	if k.expectCode != "" && status == k.expect && v.code != k.expectCode {
+	switch known := run.contract.Examples.Codes(status); {
+	case k.expectCode != "" && status == k.expect && v.code != k.expectCode:
 		fail(Finding{Check: CheckErrorCode, Pointer: "/code", Message: fmt.Sprintf("expected code %s, got %q", k.expectCode, v.code)})
+	case documented && !badCode && v.code != "" && len(known) > 0 && !slices.Contains(known, v.code):
+		// A code the status's examples do not show: a warning, as real
+		// servers may use others (a code the schema refused is a finding
+		// already).
+		v.warnings = append(v.warnings, Finding{Check: CheckErrorCode, Pointer: "/code",
+			Message: fmt.Sprintf("code %q is not one the contract names for %d (%s)", v.code, status, strings.Join(known, ", "))})
 	}
 
 	if status == http.StatusOK {

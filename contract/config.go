@@ -18,6 +18,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,7 +101,7 @@ type Config struct {
 	// needs credentials, would be skipped.
 	AllowSkips bool
 	// FailOn lists the checks whose warnings fail the run: CheckCoherence,
-	// CheckDrift. Strict fails on every warning.
+	// CheckDrift, CheckErrorCode. Strict fails on every warning.
 	FailOn []string
 	Strict bool
 	// Insecure accepts any TLS certificate.
@@ -108,10 +109,16 @@ type Config struct {
 	// Generated is how many generated requests to send; Seed seeds them.
 	Generated int
 	Seed      uint64
-	// HTTPClient sends the requests; nil builds one from the settings above.
+	// HTTPClient sends the requests, the first that checks the server
+	// answers included; nil builds one from the settings above, with the
+	// proxy of the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
 	HTTPClient *http.Client
 	// Progress, when set, receives one line per case as it ends.
 	Progress io.Writer
+	// Names writes a setting's name in messages: findings, skips, stops,
+	// hints and errors. nil is Setting.Field (Config.Timeout); the crawlkit
+	// contract command gives Setting.Flag (--timeout).
+	Names func(Setting) string
 }
 
 // Allowance is an allowed deviation and where it was written.
@@ -130,18 +137,29 @@ type resolved struct {
 	endpoint *url.URL
 	allow    []Allowance
 	notes    []string
+	// name is Names, or Setting.Field.
+	name func(Setting) string
 }
 
 func (c Config) resolve() (*resolved, error) {
-	r := &resolved{Config: c}
+	r := &resolved{Config: c, name: c.Names}
+	if r.name == nil {
+		r.name = Setting.Field
+	}
 	u, err := spec.ParseBaseURL(c.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("%w: base URL %w", ErrUsage, err)
 	}
 	u.Path += spec.Path
 	r.endpoint = u
-	if r.Timeout < 0 || r.MaxBody < 0 || r.Deadline < 0 || r.PollInterval < 0 || r.PollTimeout < 0 {
-		return nil, fmt.Errorf("%w: timeout, deadline, poll interval, poll timeout and max body must not be negative", ErrUsage)
+	for _, d := range []struct {
+		setting Setting
+		value   int64
+	}{{SettingTimeout, int64(r.Timeout)}, {SettingDeadline, int64(r.Deadline)}, {SettingPollInterval, int64(r.PollInterval)},
+		{SettingPollTimeout, int64(r.PollTimeout)}, {SettingMaxBody, r.MaxBody}} {
+		if d.value < 0 {
+			return nil, fmt.Errorf("%w: %s must not be negative", ErrUsage, r.name(d.setting))
+		}
 	}
 	r.Timeout = or(r.Timeout, DefaultTimeout)
 	r.MaxBody = or(r.MaxBody, DefaultMaxBody)
@@ -150,23 +168,24 @@ func (c Config) resolve() (*resolved, error) {
 	r.InvalidKey = or(r.InvalidKey, DefaultInvalidKey)
 	switch {
 	case r.Generated < 0 || r.Generated > 10_000:
-		return nil, fmt.Errorf("%w: generated requests %d: from 0 to 10000", ErrUsage, r.Generated)
+		return nil, fmt.Errorf("%w: %s %d: from 0 to 10000", ErrUsage, r.name(SettingGenerated), r.Generated)
 	case r.Concurrency < 0 || r.Concurrency > 64:
-		return nil, fmt.Errorf("%w: concurrency %d: from 1 to 64", ErrUsage, r.Concurrency)
+		return nil, fmt.Errorf("%w: %s %d: from 1 to 64", ErrUsage, r.name(SettingConcurrency), r.Concurrency)
 	case r.Retries < 0 || r.Retries > 10:
-		return nil, fmt.Errorf("%w: retries %d: from 0 to 10", ErrUsage, r.Retries)
+		return nil, fmt.Errorf("%w: %s %d: from 0 to 10", ErrUsage, r.name(SettingRetries), r.Retries)
 	case r.Rate < 0:
-		return nil, fmt.Errorf("%w: rate %g: must not be negative", ErrUsage, r.Rate)
+		return nil, fmt.Errorf("%w: %s %g: must not be negative", ErrUsage, r.name(SettingRate), r.Rate)
 	case r.CrawlID < 0 || r.MissingCrawlID < 0 || r.RunningCrawlID < 0:
-		return nil, fmt.Errorf("%w: crawl ids start at 1", ErrUsage)
+		return nil, fmt.Errorf("%w: crawl ids start at 1 (%s, %s, %s)", ErrUsage,
+			r.name(SettingCrawlID), r.name(SettingMissingCrawlID), r.name(SettingRunningCrawlID))
 	case r.APIKey != "" && r.APIKey == r.InvalidKey:
-		return nil, fmt.Errorf("%w: the invalid key is the valid key", ErrUsage)
+		return nil, fmt.Errorf("%w: %s is the valid key (%s)", ErrUsage, r.name(SettingInvalidKey), r.name(SettingAPIKey))
 	}
 	r.Generated = or(r.Generated, DefaultGenerated)
 	r.Concurrency = or(r.Concurrency, DefaultConcurrency)
 	for _, check := range r.FailOn {
-		if check != CheckCoherence && check != CheckDrift {
-			return nil, fmt.Errorf("%w: fail on %q: only %s and %s warn", ErrUsage, check, CheckCoherence, CheckDrift)
+		if !slices.Contains(warningChecks[:], check) {
+			return nil, fmt.Errorf("%w: %s %q: only %s warn", ErrUsage, r.name(SettingFailOn), check, strings.Join(warningChecks[:], ", "))
 		}
 	}
 	for _, p := range r.Allow {

@@ -58,9 +58,9 @@ func counts(m map[string]int) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		if m[k] == 0 {
-			parts[i] = k + " never"
+			parts[i] = Printable(k) + " never"
 		} else {
-			parts[i] = fmt.Sprintf("%s ×%d", k, m[k])
+			parts[i] = fmt.Sprintf("%s ×%d", Printable(k), m[k])
 		}
 	}
 	if len(parts) == 0 {
@@ -78,10 +78,10 @@ func (c *Coverage) writeText(b *strings.Builder) {
 	fmt.Fprintf(b, "  error codes: %s\n", counts(c.Codes))
 	fmt.Fprintf(b, "  auth: %s\n", counts(c.Auth))
 	for _, ptr := range sortedKeys(c.Enums) {
-		fmt.Fprintf(b, "  %s: %s\n", ptr, counts(c.Enums[ptr]))
+		fmt.Fprintf(b, "  %s: %s\n", Printable(ptr), counts(c.Enums[ptr]))
 	}
 	if len(c.NeverSeen) > 0 {
-		fmt.Fprintf(b, "  never seen with a value (%d): %s\n", len(c.NeverSeen), strings.Join(c.NeverSeen, ", "))
+		fmt.Fprintf(b, "  never seen with a value (%d): %s\n", len(c.NeverSeen), Printable(strings.Join(c.NeverSeen, ", ")))
 	}
 }
 

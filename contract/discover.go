@@ -44,18 +44,18 @@ func (run *runner) discover(ctx context.Context) {
 		ids[e.Name] = e.IDs
 	}
 	var found []string
-	take := func(setting *int64, entry string, pick func(string) (int64, bool), flag string) {
+	take := func(setting *int64, entry string, pick func(string) (int64, bool), name Setting) {
 		if *setting != 0 {
 			return
 		}
 		if id, ok := pick(ids[entry]); ok {
 			*setting = id
-			found = append(found, flag+" "+strconv.FormatInt(id, 10))
+			found = append(found, r.name(name)+" "+strconv.FormatInt(id, 10))
 		}
 	}
-	take(&r.CrawlID, ruleset.CatalogFinished, firstID, SettingCrawlID.Flag())
-	take(&r.MissingCrawlID, ruleset.CatalogNotFound, firstID, SettingMissingCrawlID.Flag())
-	take(&r.RunningCrawlID, ruleset.CatalogProgression, freshID, SettingRunningCrawlID.Flag())
+	take(&r.CrawlID, ruleset.CatalogFinished, firstID, SettingCrawlID)
+	take(&r.MissingCrawlID, ruleset.CatalogNotFound, firstID, SettingMissingCrawlID)
+	take(&r.RunningCrawlID, ruleset.CatalogProgression, freshID, SettingRunningCrawlID)
 	if len(found) > 0 {
 		r.notes = append(r.notes, "a crawlkit mock: took "+strings.Join(found, ", ")+" from its catalog")
 	}

@@ -37,6 +37,6 @@ func ExampleRun() {
 		_ = rep.WriteText(os.Stdout) // each failure with a curl command
 	}
 	// Output:
-	// skipped found/bearer: no bearer token: give --bearer
+	// skipped found/bearer: no bearer token: give Config.Bearer
 	// true 37 passed, 0 failed, 1 skipped
 }

@@ -54,9 +54,16 @@ type junitMessage struct {
 func seconds(ms float64) string { return fmt.Sprintf("%.3f", ms/1000) }
 
 // WriteJUnit writes the report as JUnit XML, one testcase per case: a case
-// not run is an error, and what the run covered is the suite's properties.
+// not run is skipped, its message "not run: " and why, and a run that
+// stopped early has one more testcase, "run stopped", an error saying why,
+// so that no JUnit reader shows it green. What the run covered is the
+// suite's properties.
 func (r *Report) WriteJUnit(w io.Writer) error {
-	counts := junitCounts{Name: "crawlkit contract", Tests: len(r.Cases), Fails: r.Failed, Errors: r.NotRun, Skips: r.Skipped, Time: seconds(r.DurationMS)}
+	counts := junitCounts{Name: "crawlkit contract", Tests: len(r.Cases), Fails: r.Failed, Skips: r.Skipped + r.NotRun, Time: seconds(r.DurationMS)}
+	if r.Stopped != "" {
+		counts.Tests++
+		counts.Errors++
+	}
 	suite := junitSuite{junitCounts: counts, Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05")}
 	if r.Coverage != nil {
 		for _, p := range r.Coverage.properties() {
@@ -73,26 +80,31 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			fmt.Fprintf(&out, "status: %d\nbody: %s\n", c.Status, c.BodyExcerpt)
 		}
 		for _, f := range c.Allowed {
-			fmt.Fprintf(&out, "allowed: %s\n", f)
+			fmt.Fprintf(&out, "allowed: %s\n", f.line())
 		}
 		for _, f := range c.Warnings {
-			fmt.Fprintf(&out, "warning: %s\n", f)
+			fmt.Fprintf(&out, "warning: %s\n", f.line())
 		}
 		switch c.Outcome {
 		case Fail:
 			lines := make([]string, len(c.Failures))
 			for i, f := range c.Failures {
-				lines[i] = f.String()
+				lines[i] = f.line()
 			}
-			jc.Failure = &junitMessage{Message: xmlSafe(c.Failures[0].String()), Type: c.Failures[0].Check,
+			jc.Failure = &junitMessage{Message: xmlSafe(c.Failures[0].line()), Type: c.Failures[0].Check,
 				Body: xmlSafe(strings.Join(lines, "\n") + "\n\n" + out.String())}
 		case NotRun:
-			jc.Error = &junitMessage{Message: xmlSafe("not run: " + c.SkipReason), Type: "not-run"}
+			jc.Skipped = &junitMessage{Message: xmlSafe("not run: " + c.SkipReason)}
 		case Skip:
 			jc.Skipped = &junitMessage{Message: xmlSafe(c.SkipReason)}
 		}
 		jc.SystemOut = xmlSafe(out.String())
 		suite.Cases = append(suite.Cases, jc)
+	}
+	if r.Stopped != "" {
+		suite.Cases = append(suite.Cases, junitCase{Name: "run stopped", Classname: "crawlkit.contract", Time: "0.000",
+			Error: &junitMessage{Message: xmlSafe("the run stopped before its last case: " + r.Stopped), Type: "stopped",
+				Body: xmlSafe(r.Summary())}})
 	}
 	doc := junitSuites{junitCounts: counts, Suites: []junitSuite{suite}}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

@@ -11,8 +11,9 @@ import (
 // poll runs the running/progress case: it polls the crawl every
 // PollInterval until its status is final, then once more to see it stays
 // so, checking each answer as any other and the answers in sequence. A
-// crawl still running after PollTimeout fails the case.
-func (run *runner) poll(ctx context.Context, k *kase, res CaseResult) outcome {
+// crawl still running after PollTimeout fails the case. A case the run's
+// stop cuts short is not run, unless its polls so far found a failure.
+func (run *runner) poll(ctx context.Context, k *kase, res CaseResult, buf *bodyBuffer) outcome {
 	start := time.Now()
 	var (
 		o        outcome
@@ -22,9 +23,12 @@ func (run *runner) poll(ctx context.Context, k *kase, res CaseResult) outcome {
 	)
 	for n := 1; ; n++ {
 		prefix := fmt.Sprintf("poll %d: ", n)
-		one, c := run.exchange(ctx, k, &res, prefix)
+		one, c := run.exchange(ctx, k, &res, prefix, buf)
 		o.answers = append(o.answers, one.answers...)
 		o.timedOut = one.timedOut
+		if one.cut {
+			return cutShort(o, res)
+		}
 		if len(one.answers) == 0 {
 			break // no answer: the transport failure says why
 		}
@@ -39,17 +43,15 @@ func (run *runner) poll(ctx context.Context, k *kase, res CaseResult) outcome {
 			finalAt = n
 		} else if time.Since(start) > run.cfg.PollTimeout {
 			timedOut = true
-			res.Failures = append(res.Failures, Finding{Check: CheckProgress,
-				Message: fmt.Sprintf("poll %d: still %s after --poll-timeout (%s)", n, c.Status, run.cfg.PollTimeout)})
+			res.Failures = append(res.Failures, Finding{Check: CheckProgress, Setting: SettingPollTimeout,
+				Message: fmt.Sprintf("poll %d: still %s after %s (%s)", n, c.Status, run.cfg.name(SettingPollTimeout), run.cfg.PollTimeout)})
 			break
 		}
 		t := time.NewTimer(run.cfg.PollInterval)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			o.res = res
-			o.res.Outcome = Fail
-			return o
+			return cutShort(o, res)
 		case <-t.C:
 		}
 	}
@@ -59,6 +61,18 @@ func (run *runner) poll(ctx context.Context, k *kase, res CaseResult) outcome {
 		res.Outcome = Fail
 	}
 	o.res = res
+	return o
+}
+
+// cutShort ends a poll the run's stop cut short: failed when the polls so
+// far found a failure, cut (not run) otherwise.
+func cutShort(o outcome, res CaseResult) outcome {
+	o.res = res
+	if len(res.Failures) == 0 {
+		o.cut = true
+		return o
+	}
+	o.res.Outcome = Fail
 	return o
 }
 

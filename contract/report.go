@@ -13,7 +13,7 @@ const (
 	Pass   = "pass"
 	Fail   = "fail"
 	Skip   = "skip"
-	NotRun = "not-run"
+	NotRun = "not_run"
 )
 
 // Check names, stable: reports and allow-lists use them.
@@ -22,6 +22,7 @@ const (
 	CheckStatusDocumented = "status-documented"
 	CheckStatusExpected   = "status-expected"
 	CheckContentType      = "content-type"
+	CheckContentEncoding  = "content-encoding"
 	CheckJSON             = "json"
 	CheckSchema           = "schema"
 	CheckSuccessFlag      = "success-flag"
@@ -35,8 +36,13 @@ const (
 )
 
 // Checks lists every check name.
-var Checks = [...]string{CheckTransport, CheckStatusDocumented, CheckStatusExpected, CheckContentType, CheckJSON,
+var Checks = [...]string{CheckTransport, CheckStatusDocumented, CheckStatusExpected, CheckContentType, CheckContentEncoding, CheckJSON,
 	CheckSchema, CheckSuccessFlag, CheckErrorCode, CheckRequestID, CheckCrawlID, CheckNo5xx, CheckCoherence, CheckDrift, CheckProgress}
+
+// warningChecks are the checks that warn, and Config.FailOn may name:
+// error-code fails on a code other than the one a case expects, and warns
+// on one the contract does not name for the status.
+var warningChecks = [...]string{CheckCoherence, CheckDrift, CheckErrorCode}
 
 // Finding is one thing wrong with an answer.
 type Finding struct {
@@ -45,13 +51,22 @@ type Finding struct {
 	Message string `json:"message"`
 	// Hint says what to do about it, when there is more to say.
 	Hint string `json:"hint,omitempty"`
+	// Setting is the Config setting the finding is about (Timeout for an
+	// answer that did not come within it), "" for none; the message names
+	// it in the run's words (Config.Names).
+	Setting Setting `json:"setting,omitempty"`
 	// dedupe names what the finding is about beyond its pointer (a crawl),
 	// so that a run reports it once.
 	dedupe string
 }
 
-// String formats the finding on one line.
-func (f Finding) String() string {
+// String formats the finding on one line, printable (Printable): what a
+// server sent cannot move the cursor or start a line of its own.
+func (f Finding) String() string { return Printable(f.line()) }
+
+// line is the finding on one line as it is, for the reports that escape
+// what they hold themselves.
+func (f Finding) line() string {
 	s := fmt.Sprintf("[%s] %s", f.Check, f.Message)
 	if f.Pointer != "" {
 		s = fmt.Sprintf("[%s] %s: %s", f.Check, f.Pointer, f.Message)
@@ -67,8 +82,8 @@ type CaseResult struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Outcome     string `json:"outcome"`
-	// SkipReason says why a case was skipped or not run, in the command
-	// line's words; Missing says what a skipped case needed, for any front end.
+	// SkipReason says why a case was skipped or not run, in the run's words
+	// (Config.Names); Missing says what a skipped case needed, for any front end.
 	SkipReason  string   `json:"skip_reason,omitempty"`
 	Missing     *Missing `json:"missing,omitempty"`
 	Curl        string   `json:"curl,omitempty"`
@@ -125,9 +140,9 @@ func (r *Report) Summary() string {
 func (c *CaseResult) progressLine() string {
 	switch c.Outcome {
 	case Skip:
-		return fmt.Sprintf("SKIP %s: %s", c.Name, c.SkipReason)
+		return fmt.Sprintf("SKIP %s: %s", c.Name, Printable(c.SkipReason))
 	case NotRun:
-		return fmt.Sprintf("NOT RUN %s: %s", c.Name, c.SkipReason)
+		return fmt.Sprintf("NOT RUN %s: %s", c.Name, Printable(c.SkipReason))
 	case Fail:
 		return fmt.Sprintf("FAIL %s: %d, %d failure(s) (%.0f ms)", c.Name, c.Status, len(c.Failures), c.DurationMS)
 	default:
@@ -136,25 +151,28 @@ func (c *CaseResult) progressLine() string {
 }
 
 // WriteText writes the report for people: every failed case with its curl
-// command, status, body excerpt and findings, the warnings, the allowances
-// never used, what the run covered, then the summary.
+// command, status, body excerpt and findings, the warnings, the cases not
+// run, the allowances never used, what the run covered, then the summary.
+// Every string in it goes through Printable: a server cannot write escape
+// sequences to the terminal or the CI log that shows it.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "crawlkit contract: %s\n", r.BaseURL)
+	p := Printable
+	fmt.Fprintf(&b, "crawlkit contract: %s\n", p(r.BaseURL))
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "note: %s\n", n)
+		fmt.Fprintf(&b, "note: %s\n", p(n))
 	}
 	for _, c := range r.Cases {
 		if c.Outcome != Fail && len(c.Warnings) == 0 && len(c.Allowed) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n%s %s: %s\n", strings.ToUpper(c.Outcome), c.Name, c.Description)
-		fmt.Fprintf(&b, "  request: %s\n", c.Curl)
+		fmt.Fprintf(&b, "\n%s %s: %s\n", strings.ToUpper(c.Outcome), p(c.Name), p(c.Description))
+		fmt.Fprintf(&b, "  request: %s\n", p(c.Curl))
 		if c.Status != 0 {
 			fmt.Fprintf(&b, "  status:  %d\n", c.Status)
 		}
 		if c.BodyExcerpt != "" {
-			fmt.Fprintf(&b, "  body:    %s\n", c.BodyExcerpt)
+			fmt.Fprintf(&b, "  body:    %s\n", p(c.BodyExcerpt))
 		}
 		for _, f := range c.Failures {
 			fmt.Fprintf(&b, "  FAIL    %s\n", f)
@@ -166,24 +184,29 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  WARN    %s\n", f)
 		}
 	}
-	if r.NotRun > 0 {
-		var names []string
-		for _, c := range r.Cases {
-			if c.Outcome == NotRun {
-				names = append(names, c.Name)
+	// The cases not run, by reason: a run stopped gives them all one.
+	var reasons []string
+	notRun := map[string][]string{}
+	for _, c := range r.Cases {
+		if c.Outcome == NotRun {
+			if _, ok := notRun[c.SkipReason]; !ok {
+				reasons = append(reasons, c.SkipReason)
 			}
+			notRun[c.SkipReason] = append(notRun[c.SkipReason], c.Name)
 		}
-		fmt.Fprintf(&b, "\nNOT RUN %s\n", strings.Join(names, ", "))
+	}
+	for _, why := range reasons {
+		fmt.Fprintf(&b, "\nNOT RUN %s: %s\n", p(strings.Join(notRun[why], ", ")), p(why))
 	}
 	for _, a := range r.UnusedAllowances {
-		fmt.Fprintf(&b, "\nunused allowance %s: it allowed nothing in this run\n", a)
+		fmt.Fprintf(&b, "\nunused allowance %s: it allowed nothing in this run\n", p(a.String()))
 	}
 	if r.Coverage != nil {
 		b.WriteString("\n")
 		r.Coverage.writeText(&b)
 	}
 	if r.Stopped != "" {
-		fmt.Fprintf(&b, "\nstopped: %s\n", r.Stopped)
+		fmt.Fprintf(&b, "\nstopped: %s\n", p(r.Stopped))
 	}
 	fmt.Fprintf(&b, "\n%s\n", r.Summary())
 	_, err := io.WriteString(w, b.String())

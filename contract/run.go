@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,9 +18,6 @@ import (
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
-// errBodyTooLarge marks an answer cut off at the body limit.
-var errBodyTooLarge = errors.New("body larger than the limit")
-
 // runner holds what every case of one run shares.
 type runner struct {
 	cfg       *resolved
@@ -30,6 +26,10 @@ type runner struct {
 	contract  *spec.Contract
 	shape     *shape
 	redact    *strings.Replacer
+	// decoding lets one large body at a time be decoded: a JSON tree takes
+	// many times its body's bytes, and a run holds one such tree, not
+	// Concurrency of them.
+	decoding chan struct{}
 	// mu guards next, when the rate allows the next request.
 	mu   sync.Mutex
 	next time.Time
@@ -39,8 +39,9 @@ type runner struct {
 type outcome struct {
 	res     CaseResult
 	answers []answer
-	// timedOut is set when no answer came within the timeout.
-	timedOut bool
+	// timedOut is set when no answer came within the timeout; cut when the
+	// run's stop cut the case short before it found anything.
+	timedOut, cut bool
 }
 
 // answer is one answer a case got.
@@ -51,10 +52,11 @@ type answer struct {
 
 // Run sends every selected case to the implementation at cfg.BaseURL and
 // reports what each found. The error is for a run that could not start: a
-// bad Config (ErrUsage), nothing listening there (ErrUnreachable), or too
+// bad Config (ErrUsage), nothing answering there (ErrUnreachable), or too
 // much to skip (a *SkipError); a run whose cases fail, or that stopped
-// because the server stopped answering, returns a Report that is not OK,
-// and no error.
+// early (the server stopped answering, the deadline passed, ctx was
+// cancelled), returns a Report that is not OK, and no error: the cases the
+// stop cut short are not run.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	r, err := cfg.resolve()
 	if err != nil {
@@ -64,7 +66,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	run := &runner{cfg: r, client: r.httpClient(), validator: v, contract: v.Contract(), shape: newShape(), redact: redactor(r.APIKey, r.Bearer)}
+	run := &runner{cfg: r, client: r.httpClient(), validator: v, contract: v.Contract(), shape: newShape(), redact: redactor(r.APIKey, r.Bearer),
+		decoding: make(chan struct{}, 1)}
 	for _, status := range run.contract.Statuses {
 		run.shape.document(run.contract.BodySchema(status), "", 0)
 	}
@@ -83,10 +86,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{BaseURL: run.redact.Replace(r.BaseURL), Started: time.Now(), Seed: r.Seed, Notes: r.notes, Cases: []CaseResult{}}
-	outcomes, stopped, err := run.runAll(ctx, selected)
-	if err != nil {
-		return nil, err
-	}
+	outcomes, stopped := run.runAll(ctx, selected)
 	rep.Stopped = stopped
 	run.finish(rep, selected, outcomes)
 	rep.DurationMS = ms(time.Since(rep.Started))
@@ -96,9 +96,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // runAll runs the cases, Concurrency at a time, and keeps their order. It
-// stops when MaxTimeouts requests in a row go unanswered, or when the
-// deadline passes: the cases left are not run, and stopped says why.
-func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, string, error) {
+// stops when MaxTimeouts requests in a row go unanswered, when the deadline
+// passes, or when ctx is cancelled: the cases left, and those the stop cut
+// short before they found anything, are not run, and stopped says why.
+func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, string) {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	if d := run.cfg.Deadline; d > 0 {
@@ -108,12 +109,18 @@ func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, s
 	}
 	outcomes := make([]outcome, len(selected))
 	done := make([]bool, len(selected))
+	// Each slot runs one case at a time with a body buffer of its own,
+	// reused from case to case: Concurrency buffers of at most MaxBody+1
+	// bytes are all the bodies a run holds.
+	slots := make(chan *bodyBuffer, run.cfg.Concurrency)
+	for range run.cfg.Concurrency {
+		slots <- &bodyBuffer{}
+	}
 	var (
 		mu       sync.Mutex
 		inARow   int
 		stopped  string
 		wg       sync.WaitGroup
-		sem      = make(chan struct{}, run.cfg.Concurrency)
 		progress = run.cfg.Progress
 	)
 	stop := func(why string) {
@@ -123,8 +130,9 @@ func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, s
 		}
 	}
 	for i := range selected {
+		var buf *bodyBuffer
 		select {
-		case sem <- struct{}{}:
+		case buf = <-slots:
 		case <-ctx.Done():
 		}
 		if ctx.Err() != nil {
@@ -133,19 +141,21 @@ func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, s
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			o := run.runCase(ctx, &selected[i])
+			defer func() { slots <- buf }()
+			o := run.runCase(ctx, &selected[i], buf)
 			mu.Lock()
 			defer mu.Unlock()
-			if ctx.Err() != nil && o.res.Outcome == Fail && len(o.answers) == 0 {
-				return // cut short by the stop: not run, below
+			if o.cut {
+				// Not run, below; what did answer still counts in the coverage.
+				outcomes[i].answers = o.answers
+				return
 			}
 			switch {
 			case o.timedOut:
 				inARow++
 				if inARow >= MaxTimeouts {
-					stop(fmt.Sprintf("the server at %s is not answering: %d requests in a row got no answer within --timeout (%s)",
-						run.redact.Replace(run.cfg.BaseURL), inARow, run.cfg.Timeout))
+					stop(fmt.Sprintf("the server at %s is not answering: %d requests in a row got no answer within %s (%s)",
+						run.redact.Replace(run.cfg.BaseURL), inARow, run.cfg.name(SettingTimeout), run.cfg.Timeout))
 				}
 			case len(o.answers) > 0:
 				inARow = 0
@@ -157,11 +167,12 @@ func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, s
 		}()
 	}
 	wg.Wait()
-	if err := parent.Err(); err != nil {
-		return nil, "", err
-	}
-	if stopped == "" && ctx.Err() != nil {
-		stopped = fmt.Sprintf("the --deadline of %s passed", run.cfg.Deadline)
+	switch {
+	case stopped != "":
+	case parent.Err() != nil:
+		stopped = fmt.Sprintf("the run was cancelled (%v)", context.Cause(parent))
+	case ctx.Err() != nil:
+		stopped = fmt.Sprintf("the %s of %s passed", run.cfg.name(SettingDeadline), run.cfg.Deadline)
 	}
 	for i := range selected {
 		if !done[i] {
@@ -173,7 +184,7 @@ func (run *runner) runAll(parent context.Context, selected []kase) ([]outcome, s
 			}
 		}
 	}
-	return outcomes, stopped, nil
+	return outcomes, stopped
 }
 
 // finish fills the report from the outcomes: each warning once a run, the
@@ -358,22 +369,6 @@ func (r *resolved) httpClient() *http.Client {
 	}
 }
 
-// reachable dials the server once: a server nothing answers for stops the
-// run before any case.
-func (run *runner) reachable(ctx context.Context) error {
-	u := run.cfg.endpoint
-	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-	}
-	d := net.Dialer{Timeout: run.cfg.Timeout}
-	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort(u.Hostname(), port))
-	if err != nil {
-		return fmt.Errorf("%w: %s", ErrUnreachable, run.redact.Replace(err.Error()))
-	}
-	return conn.Close()
-}
-
 // wait holds the run to the rate.
 func (run *runner) wait(ctx context.Context) error {
 	if run.cfg.Rate <= 0 {
@@ -399,18 +394,19 @@ func (run *runner) wait(ctx context.Context) error {
 	return nil
 }
 
-// runCase runs one case: a skip, one request, or the polls of a running crawl.
-func (run *runner) runCase(ctx context.Context, k *kase) outcome {
+// runCase runs one case: a skip, one request, or the polls of a running
+// crawl, reading bodies into buf.
+func (run *runner) runCase(ctx context.Context, k *kase, buf *bodyBuffer) outcome {
 	res := CaseResult{Name: k.name, Description: k.description, Curl: run.redact.Replace(k.curl(run.cfg))}
 	if k.skip != nil {
-		res.Outcome, res.Missing, res.SkipReason = Skip, k.skip, k.skip.Reason(Setting.Flag)
+		res.Outcome, res.Missing, res.SkipReason = Skip, k.skip, k.skip.Reason(run.cfg.name)
 		return outcome{res: res}
 	}
 	if k.polls {
-		return run.poll(ctx, k, res)
+		return run.poll(ctx, k, res, buf)
 	}
 	start := time.Now()
-	o, _ := run.exchange(ctx, k, &res, "")
+	o, _ := run.exchange(ctx, k, &res, "", buf)
 	res.DurationMS = ms(time.Since(start))
 	res.Outcome = Pass
 	if len(res.Failures) > 0 {
@@ -422,21 +418,31 @@ func (run *runner) runCase(ctx context.Context, k *kase) outcome {
 
 // exchange sends the case's request once and adds what its answer breaks
 // to res, each message starting with prefix. It returns the answer's crawl,
-// if it has one.
-func (run *runner) exchange(ctx context.Context, k *kase, res *CaseResult, prefix string) (outcome, *crawl.Crawl) {
-	resp, body, err := run.send(ctx, k)
+// if it has one. An exchange the run's stop cut short adds nothing and is
+// marked cut.
+func (run *runner) exchange(ctx context.Context, k *kase, res *CaseResult, prefix string, buf *bodyBuffer) (outcome, *crawl.Crawl) {
+	resp, body, err := run.send(ctx, k, buf)
 	var o outcome
 	if err != nil {
-		res.Failures = append(res.Failures, Finding{Check: CheckTransport, Message: prefix + run.redact.Replace(transportMessage(err, run.cfg))})
+		if ctx.Err() != nil {
+			o.cut = true
+			return o, nil
+		}
+		msg, setting := transportMessage(err, run.cfg)
+		res.Failures = append(res.Failures, Finding{Check: CheckTransport, Message: prefix + run.redact.Replace(msg), Setting: setting})
 		if resp != nil {
 			res.Status = resp.StatusCode
 		}
-		o.timedOut = isTimeout(err) && ctx.Err() == nil
+		o.timedOut = isTimeout(err)
 		return o, nil
 	}
 	res.Status = resp.StatusCode
-	res.BodyExcerpt = run.redact.Replace(excerpt(body))
+	res.BodyExcerpt = run.redact.Replace(excerpt(resp.Header, body))
 	v := run.check(ctx, k, resp, body)
+	if v.cut {
+		o.cut = true
+		return o, nil
+	}
 	for _, f := range v.failures {
 		f.Message = prefix + run.redact.Replace(f.Message)
 		res.Failures = append(res.Failures, f)
@@ -450,8 +456,8 @@ func (run *runner) exchange(ctx context.Context, k *kase, res *CaseResult, prefi
 }
 
 // send sends the case's request, retrying network failures, and reads the
-// body up to the limit.
-func (run *runner) send(ctx context.Context, k *kase) (*http.Response, []byte, error) {
+// body into buf, up to the limit.
+func (run *runner) send(ctx context.Context, k *kase, buf *bodyBuffer) (*http.Response, []byte, error) {
 	var lastErr error
 	for attempt := 0; attempt <= run.cfg.Retries; attempt++ {
 		if err := run.wait(ctx); err != nil {
@@ -462,7 +468,7 @@ func (run *runner) send(ctx context.Context, k *kase) (*http.Response, []byte, e
 			return nil, nil, err
 		}
 		reqCtx, cancel := context.WithTimeout(ctx, run.cfg.Timeout)
-		resp, body, err := run.do(req.WithContext(reqCtx))
+		resp, body, err := run.do(req.WithContext(reqCtx), buf)
 		cancel()
 		if err == nil || resp != nil || !retryable(err) {
 			return resp, body, err
@@ -472,18 +478,15 @@ func (run *runner) send(ctx context.Context, k *kase) (*http.Response, []byte, e
 	return nil, nil, lastErr
 }
 
-func (run *runner) do(req *http.Request) (*http.Response, []byte, error) {
+func (run *runner) do(req *http.Request, buf *bodyBuffer) (*http.Response, []byte, error) {
 	resp, err := run.client.Do(req)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, run.cfg.MaxBody+1))
+	body, err := buf.read(resp, run.cfg.MaxBody)
 	if err != nil {
-		return resp, nil, fmt.Errorf("reading the body: %w", err)
-	}
-	if int64(len(body)) > run.cfg.MaxBody {
-		return resp, nil, errBodyTooLarge
+		return resp, nil, err
 	}
 	return resp, body, nil
 }
@@ -500,27 +503,55 @@ func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &netErr) && netErr.Timeout())
 }
 
-func transportMessage(err error, r *resolved) string {
+// transportMessage says why no whole answer came, and the setting that
+// bounded it, if one did.
+func transportMessage(err error, r *resolved) (string, Setting) {
+	var large *bodyTooLargeError
 	switch {
-	case errors.Is(err, errBodyTooLarge):
-		return fmt.Sprintf("the body is larger than --max-body (%d bytes); reading stopped there", r.MaxBody)
+	case errors.As(err, &large) && large.declared > 0:
+		return fmt.Sprintf("the body is %d bytes (Content-Length), more than %s (%d bytes): not read", large.declared, r.name(SettingMaxBody), r.MaxBody), SettingMaxBody
+	case errors.As(err, &large):
+		return fmt.Sprintf("the body is larger than %s (%d bytes); reading stopped there", r.name(SettingMaxBody), r.MaxBody), SettingMaxBody
 	case isTimeout(err):
-		return fmt.Sprintf("no complete answer within --timeout (%s)", r.Timeout)
+		return fmt.Sprintf("no complete answer within %s (%s)", r.name(SettingTimeout), r.Timeout), SettingTimeout
 	default:
-		return "no answer: " + err.Error()
+		return "no answer: " + err.Error(), ""
 	}
 }
 
-// excerpt is the start of a body, short and printable.
-func excerpt(body []byte) string {
+// excerpt is the start of a body, short: text with its runs of white space
+// made one space, or, for bytes that are not UTF-8 text (a compressed
+// body, an image), their size, their encoding and their first bytes in hex.
+// The text report makes it printable.
+func excerpt(header http.Header, body []byte) string {
 	const limit = 300
-	s := strings.ToValidUTF8(string(body[:min(len(body), limit)]), "\uFFFD")
-	s = strings.Join(strings.Fields(s), " ")
-	if len(body) > limit {
-		s += " ..."
+	head := body[:min(len(body), limit)]
+	// A rune cut at the limit is not a reason to call the body binary.
+	for i := 0; i < utf8.UTFMax-1 && len(head) < len(body) && !utf8.Valid(head); i++ {
+		head = head[:len(head)-1]
 	}
-	if !utf8.ValidString(s) {
+	more := func(shown int) string {
+		if len(body) > shown {
+			return " ..."
+		}
 		return ""
 	}
-	return s
+	if enc := contentCoding(header); enc != "" || !utf8.Valid(head) {
+		what := "not UTF-8 text"
+		if enc != "" {
+			what = enc + "-encoded"
+		}
+		first := body[:min(len(body), 16)]
+		return fmt.Sprintf("(%d bytes, %s: % x%s)", len(body), what, first, more(len(first)))
+	}
+	return strings.Join(strings.Fields(string(head)), " ") + more(len(head))
+}
+
+// contentCoding is the answer's Content-Encoding, "" for none or identity.
+func contentCoding(header http.Header) string {
+	enc := strings.TrimSpace(header.Get("Content-Encoding"))
+	if strings.EqualFold(enc, "identity") {
+		return ""
+	}
+	return enc
 }

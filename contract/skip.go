@@ -15,10 +15,18 @@ type SkipError struct {
 	NoCredentials bool
 	// Missing lists what the skipped cases need, each once.
 	Missing []*Missing
+	// name is the run's Config.Names.
+	name func(Setting) string
 }
 
-// Error says what is missing in the command line's words.
-func (e *SkipError) Error() string { return e.Reason(Setting.Flag, "--allow-skips") }
+// Error says what is missing in the run's words (Config.Names).
+func (e *SkipError) Error() string {
+	name := e.name
+	if name == nil {
+		name = Setting.Field
+	}
+	return e.Reason(name, name(SettingAllowSkips))
+}
 
 // Reason says what is missing and how to give it, each setting written by
 // name (Setting.Flag or Setting.Field) and the way to run anyway, allow.
@@ -39,7 +47,7 @@ func gate(r *resolved, selected []kase) error {
 	if r.AllowSkips {
 		return nil
 	}
-	e := &SkipError{Total: len(selected), NoCredentials: r.APIKey == "" && r.Bearer == ""}
+	e := &SkipError{Total: len(selected), NoCredentials: r.APIKey == "" && r.Bearer == "", name: r.name}
 	needsCredentials := false
 	seen := map[string]bool{}
 	for _, k := range selected {

@@ -60,16 +60,16 @@ func TestNeverGreenByAccident(t *testing.T) {
 	assert.True(t, skip.NoCredentials)
 	assert.Equal(t, 1, strings.Count(err.Error()+"\n", "\n"), "one line")
 	assert.True(t, strings.HasPrefix(err.Error(), "no credentials: "), err.Error())
-	assert.Contains(t, err.Error(), "give --key or --bearer")
-	assert.Contains(t, err.Error(), "(--allow-skips runs anyway)")
+	assert.Contains(t, err.Error(), "give Config.APIKey or Config.Bearer")
+	assert.Contains(t, err.Error(), "(Config.AllowSkips runs anyway)")
 
 	// A key, but none of the crawl ids a real server needs.
 	_, err = contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey})
 	require.ErrorAs(t, err, &skip)
 	assert.False(t, skip.NoCredentials)
 	assert.Greater(t, skip.Skipped, contract.MaxSkips)
-	assert.Contains(t, err.Error(), "--crawl-id")
-	assert.Contains(t, err.Error(), "--missing-crawl-id")
+	assert.Contains(t, err.Error(), "Config.CrawlID")
+	assert.Contains(t, err.Error(), "Config.MissingCrawlID")
 
 	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, AllowSkips: true})
 	require.NoError(t, err)
@@ -98,8 +98,8 @@ func TestSummaryCountsPassesOnAllowedDeviations(t *testing.T) {
 // with is a failure with the line that accepts it.
 func TestHintsNameTheAllowLine(t *testing.T) {
 	for _, tt := range []struct{ impl, kase, hint string }{
-		{"bad key answered 401", "auth/invalid-key", "--allow 'auth/invalid-key:status-*'"},
-		{"422 for a bad id", "id/zero", "--allow 'id/zero:status-*'"},
+		{"bad key answered 401", "auth/invalid-key", "Config.Allow 'auth/invalid-key:status-*'"},
+		{"422 for a bad id", "id/zero", "Config.Allow 'id/zero:status-*'"},
 	} {
 		ts := httptest.NewServer(impl(t, tt.impl, time.Second).Wrap(mock(t)))
 		rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, Cases: []string{tt.kase}})
@@ -148,7 +148,7 @@ func TestStopsWhenTheServerStopsAnswering(t *testing.T) {
 		CrawlID: 1003, MissingCrawlID: 404, Timeout: 200 * time.Millisecond})
 	require.NoError(t, err)
 	assert.False(t, rep.OK())
-	assert.Contains(t, rep.Stopped, "is not answering: 3 requests in a row got no answer within --timeout (200ms)")
+	assert.Contains(t, rep.Stopped, "is not answering: 3 requests in a row got no answer within Config.Timeout (200ms)")
 	assert.Positive(t, rep.NotRun)
 	assert.Equal(t, contract.MaxTimeouts, rep.Failed, "the timeouts that stopped it")
 	for _, c := range rep.Cases {
@@ -159,7 +159,9 @@ func TestStopsWhenTheServerStopsAnswering(t *testing.T) {
 	assert.Contains(t, rep.Summary(), "not run")
 	var junit bytes.Buffer
 	require.NoError(t, rep.WriteJUnit(&junit))
-	assert.Contains(t, junit.String(), `<error message="not run: the server at`)
+	assert.Contains(t, junit.String(), `<skipped message="not run: the server at`)
+	assert.Contains(t, junit.String(), `<testcase name="run stopped" classname="crawlkit.contract" time="0.000">`)
+	assert.Contains(t, junit.String(), `<error message="the run stopped before its last case: the server at`)
 }
 
 // TestConcurrencyKeepsTheOrder: cases run several at a time report in the
@@ -186,7 +188,7 @@ func TestDeadlineStopsTheRun(t *testing.T) {
 	defer ts.Close()
 	rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, Concurrency: 1, Deadline: 350 * time.Millisecond})
 	require.NoError(t, err)
-	assert.Equal(t, "the --deadline of 350ms passed", rep.Stopped)
+	assert.Equal(t, "the Config.Deadline of 350ms passed", rep.Stopped)
 	assert.Positive(t, rep.NotRun)
 	assert.False(t, rep.OK())
 }
@@ -295,7 +297,7 @@ func TestARunningCrawlIsPolledToItsEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rep.Cases, 1)
 	assert.Equal(t, contract.Pass, rep.Cases[0].Outcome, "%v", rep.Cases[0].Failures)
-	assert.Contains(t, strings.Join(rep.Notes, " "), "--running-crawl-id 71")
+	assert.Contains(t, strings.Join(rep.Notes, " "), "Config.RunningCrawlID 71")
 	// in_queue, processing three times, finished, and once more: six answers.
 	assert.Equal(t, 6, rep.Coverage.Statuses["200"])
 	assert.Positive(t, rep.Coverage.Enums["/data/status"]["processing"])
@@ -315,7 +317,8 @@ func TestARunningCrawlThatNeverEnds(t *testing.T) {
 	require.Equal(t, contract.Fail, rep.Cases[0].Outcome)
 	last := rep.Cases[0].Failures[len(rep.Cases[0].Failures)-1]
 	assert.Equal(t, contract.CheckProgress, last.Check)
-	assert.Regexp(t, `^poll \d+: still processing after --poll-timeout \(100ms\)$`, last.Message)
+	assert.Regexp(t, `^poll \d+: still processing after Config.PollTimeout \(100ms\)$`, last.Message)
+	assert.Equal(t, contract.SettingPollTimeout, last.Setting)
 }
 
 // TestSequenceFindingsNamePolls: what a crawl going backwards or leaving

@@ -48,12 +48,22 @@ func (s *Server) adminHandler() http.Handler {
 		open[asset] = map[string]http.Handler{http.MethodGet: s.console, http.MethodHead: s.console}
 	}
 	public := s.route(open)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	// Every admin route but the health check answers only the Host names
+	// of this server, against DNS rebinding; readiness probes call it by
+	// any name (a compose service's, say).
+	hosts := httpserver.HostGuard(s.cfg.AllowedHosts, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := open[strings.TrimPrefix(r.URL.Path, httpserver.AdminPrefix)]; ok {
 			public.ServeHTTP(w, r)
 			return
 		}
 		guarded.ServeHTTP(w, r)
+	}))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == httpserver.AdminPrefix+"health" {
+			public.ServeHTTP(w, r)
+			return
+		}
+		hosts.ServeHTTP(w, r)
 	})
 }
 
@@ -107,22 +117,25 @@ type Progression struct {
 	Steps  []string `json:"steps"`
 }
 
-// Progressions lists the crawls being polled through a progression.
+// Progressions lists the crawls being polled through a progression of the
+// rules in force; those of a rule since replaced or removed are over.
 func (s *Server) Progressions() []Progression {
-	rules := map[string]*scenario.Progression{}
+	current := map[*scenario.Progression]bool{}
 	for _, r := range s.rules.Load().All() {
 		if r.Respond.Progression != nil {
-			rules[r.Name] = r.Respond.Progression
+			current[r.Respond.Progression] = true
 		}
 	}
 	out := []Progression{}
 	for _, p := range s.progressions.list() {
-		pr := Progression{Rule: p.key.rule, ID: p.key.id, Seed: p.key.seed, Polls: p.polls}
-		if steps, ok := rules[p.key.rule]; ok {
-			pr.Steps = steps.Statuses
-			pr.Status = steps.Statuses[min(max(p.polls-1, 0), len(steps.Statuses)-1)]
+		steps := p.key.steps
+		if !current[steps] {
+			continue
 		}
-		out = append(out, pr)
+		out = append(out, Progression{
+			Rule: p.key.rule, ID: p.key.id, Seed: p.key.seed, Polls: p.polls,
+			Steps: steps.Statuses, Status: steps.Statuses[min(max(p.polls-1, 0), len(steps.Statuses)-1)],
+		})
 	}
 	slices.SortFunc(out, func(a, b Progression) int {
 		return cmp.Or(strings.Compare(a.Rule, b.Rule), cmp.Compare(a.ID, b.ID))

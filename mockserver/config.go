@@ -89,7 +89,12 @@ type Config struct {
 	// AdminToken, when set, is required by the admin API, from anywhere;
 	// when empty, the admin API answers loopback callers only.
 	AdminToken string
-	// CORS answers browsers' preflight requests and exposes crawlkit's headers.
+	// AllowedHosts are Host names the admin API and the console answer
+	// besides loopback names and the address served (a leading dot allows
+	// subdomains too): a guard against DNS rebinding.
+	AllowedHosts []string
+	// CORS answers browsers' preflight requests to /crawl/info and exposes
+	// crawlkit's headers; never on the admin API.
 	CORS bool
 	// Strict turns a response that breaks the contract into a 500 INTERNAL_ERROR.
 	Strict bool

@@ -9,20 +9,29 @@ import (
 	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/exchange"
+	"github.com/crawlkit/crawlkit/internal/fixtureset"
 	"github.com/crawlkit/crawlkit/internal/generate"
 	"github.com/crawlkit/crawlkit/internal/negotiate"
+	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
-// cacheKey names one deterministic body: a 200 example, a fixture file, a
-// generated crawl for a seed, an id and options, or one poll of a progression.
+// cacheKey names one deterministic body: a 200 example, a fixture, a
+// generated crawl for a seed, an id and options, or one poll of a
+// progression.
+//
+// A fixture or a progression is named by the value the configuration
+// holds, not by its file or rule name: one read again (a rule replaced or
+// removed through the admin API, a reload) is another, so its bodies are
+// never those of the one it replaced, even when a request that began
+// before the swap caches the old one after it.
 type cacheKey struct {
 	example     string
-	fixture     string
+	fixture     *fixtureset.Fixture
 	seed        uint64
 	id          int64
 	opts        generate.Options
-	progression string
+	progression *scenario.Progression
 	poll        int
 }
 
@@ -80,17 +89,17 @@ func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, 
 		return p.Status, &answer{body: body, violations: s.validator.JSONResponse(ctx, p.Status, body)}, nil
 	case negotiate.Fixture:
 		fx := p.Fixture
-		prep, err := s.prepareBytes(ctx, cacheKey{fixture: fx.File, id: fx.ID}, fx.Body)
+		prep, err := s.prepareBytes(ctx, cacheKey{fixture: fx}, fx.Body)
 		if err != nil {
 			return 0, nil, err
 		}
 		return http.StatusOK, answerOf(prep), nil
 	case negotiate.Progression:
-		poll := s.progressions.next(progressKey{rule: p.Rule, seed: p.Seed, id: id})
+		poll := s.progressions.next(progressKey{rule: p.Rule, steps: p.Progression, seed: p.Seed, id: id})
 		if last := len(p.Progression.Statuses) - 1; poll > last {
 			poll = last // every poll past the end is the end
 		}
-		key := cacheKey{seed: p.Seed, id: id, progression: p.Rule, poll: poll}
+		key := cacheKey{seed: p.Seed, id: id, progression: p.Progression, poll: poll}
 		a, err := s.crawlAnswer(ctx, key, p.Progression.Size(), func() (*crawl.Crawl, error) {
 			return s.crawls(p.Seed).Progress(id, p.Progression.Statuses, p.Progression.Size(), poll)
 		})

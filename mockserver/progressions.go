@@ -4,16 +4,21 @@ import (
 	"sync"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+
+	"github.com/crawlkit/crawlkit/internal/scenario"
 )
 
 // DefaultProgressionEntries bounds the crawls whose polls are counted.
 const DefaultProgressionEntries = 10_000
 
-// progressKey names one progressing crawl.
+// progressKey names one progressing crawl: the rule's name, for the admin
+// API, and its progression as the configuration holds it, so that a rule
+// replaced or reloaded starts over.
 type progressKey struct {
-	rule string
-	seed uint64
-	id   int64
+	rule  string
+	steps *scenario.Progression
+	seed  uint64
+	id    int64
 }
 
 // progressions counts the polls of each progressing crawl, for the least

@@ -36,6 +36,9 @@ func (s *Server) Reload(ctx context.Context) error {
 	}
 	s.reloadErr.Store(nil)
 	s.rules.Store(next)
+	// The old configuration's bodies can answer no more (cache keys name
+	// its fixtures and progressions, not their files and rule names);
+	// dropping them frees their memory now.
 	s.cache.purge()
 	return nil
 }

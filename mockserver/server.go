@@ -111,7 +111,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	if err := cfg.Latency.check(); err != nil {
 		return nil, err
 	}
-	if err := checkPactOut(cfg.PactOut); err != nil {
+	if err := errors.Join(checkPactOut(cfg.PactOut), httpserver.CheckAllowedHosts(cfg.AllowedHosts)); err != nil {
 		return nil, err
 	}
 	if cfg.CacheEntries <= 0 {
@@ -175,17 +175,18 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 	s.pact = s.newPactRecorder()
 	// Routed by hand, not by http.ServeMux: its redirects to clean paths
 	// would answer outside the API's envelope.
+	// CORS is for the API only: the admin API belongs to the local user.
 	admin, api := s.adminHandler(), s.recordPact(http.HandlerFunc(s.crawlInfo))
-	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	if cfg.CORS {
+		api = corsHandler(api)
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if httpserver.IsAdmin(r) {
 			admin.ServeHTTP(w, r)
 			return
 		}
 		api.ServeHTTP(w, r)
 	})
-	if cfg.CORS {
-		h = corsHandler(h)
-	}
 	s.handler = exchange.Wrap(h, exchange.Options{
 		Message: "request",
 		Logger:  logger,

@@ -40,6 +40,12 @@ func start(t testing.TB, cfg mockserver.Config) *running {
 	}
 	srv, err := mockserver.New(context.Background(), cfg)
 	require.NoError(t, err)
+	return serveOn(t, srv)
+}
+
+// serveOn serves srv on a loopback port until the test ends.
+func serveOn(t testing.TB, srv *mockserver.Server) *running {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -71,10 +71,10 @@ unreachable or unanswering server, a run that would skip too much, or --deadline
 	f.StringArrayVar(&o.allow, "allow", nil, "allow a known deviation, CASE:CHECK (patterns; repeatable)")
 	f.StringArrayVar(&o.allowFiles, "allow-file", nil, "file of CASE:CHECK lines to allow, # comments (repeatable)")
 	f.BoolVar(&o.cfg.AllowSkips, "allow-skips", false, "run even without credentials, or with more than 3 cases skipped")
-	f.StringSliceVar(&o.cfg.FailOn, "fail-on", nil, "warnings that fail the run: coherence, drift (comma-separated)")
+	f.StringSliceVar(&o.cfg.FailOn, "fail-on", nil, "warnings that fail the run: coherence, drift, error-code (comma-separated)")
 	f.StringVar(&o.junit, "junit", "", "write a JUnit XML report here")
 	f.StringVar(&o.json, "json", "", "write a JSON report here; - for stdout (the text report goes to stderr)")
-	f.BoolVar(&o.cfg.Strict, "strict", false, "every warning (coherence, drift) fails the run")
+	f.BoolVar(&o.cfg.Strict, "strict", false, "every warning (coherence, drift, error-code) fails the run")
 	f.BoolVar(&o.cfg.Insecure, "insecure", false, "accept any TLS certificate (self-signed staging)")
 	f.IntVar(&o.cfg.Generated, "generated", contract.DefaultGenerated, "how many generated requests to send")
 	f.Uint64Var(&o.cfg.Seed, "seed", 1, "seed of the generated requests")
@@ -105,6 +105,8 @@ func runContract(cmd *cobra.Command, o *contractOptions) error {
 		o.cfg.Allowances = append(o.cfg.Allowances, more...)
 	}
 	o.cfg.Progress = cmd.ErrOrStderr()
+	// Findings, skips and stops name settings as the command line sets them.
+	o.cfg.Names = contract.Setting.Flag
 	rep, err := contract.Run(cmd.Context(), o.cfg)
 	var skip *contract.SkipError
 	switch {

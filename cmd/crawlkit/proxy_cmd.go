@@ -66,6 +66,7 @@ fixture that crawlkit serve --fixtures DIR replays.`,
 	f.BoolVar(&cfg.Strict, "strict", false, "answer 502 BAD_GATEWAY instead of a response that breaks the contract")
 	f.StringVar(&cfg.RecordDir, "record", "", "save each crawl answered as a fixture in this folder")
 	f.StringVar(&cfg.AdminToken, "admin-token", "", "require this token on the journal, and open it beyond loopback")
+	f.StringArrayVar(&cfg.AllowedHosts, "allowed-host", nil, "a Host name the journal answers besides loopback names and the address served (repeatable; .example.test allows subdomains)")
 	f.StringVar(&maxBody, "max-body", "32MiB", "largest response body validated; larger ones pass through unvalidated")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	specSrc.add(f)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/internal/scenario"
+	"github.com/crawlkit/crawlkit/internal/textsafe"
 	"github.com/crawlkit/crawlkit/mockserver"
 )
 
@@ -30,6 +31,7 @@ type serveOptions struct {
 	latency   string
 	maxHang   time.Duration
 	adminTok  string
+	hosts     []string
 	apiKeys   []string
 	jwtSecret string
 	cors      bool
@@ -68,6 +70,7 @@ underscores (CRAWLKIT_ADDR, CRAWLKIT_API_KEY=k1,k2, ...); a flag on the command 
 	f.StringVar(&o.latency, "latency", "", "delay every answer: 200ms, or a range such as 100ms-800ms")
 	f.DurationVar(&o.maxHang, "max-hang", mockserver.DefaultMaxHang, "the hang fault closes the connection after this long")
 	f.StringVar(&o.adminTok, "admin-token", "", "require this token on the admin API, and open it beyond loopback")
+	f.StringArrayVar(&o.hosts, "allowed-host", nil, "a Host name the admin API and console answer besides loopback names and the address served (repeatable; .example.test allows subdomains)")
 	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable, or CRAWLKIT_API_KEY=k1,k2; default: any key not starting with \"invalid\")")
 	f.StringVar(&o.jwtSecret, "jwt-secret", "", "check bearer tokens' HS256 signature with this secret")
 	f.BoolVar(&o.cors, "cors", true, "answer browsers' CORS preflight requests")
@@ -144,6 +147,7 @@ func serve(cmd *cobra.Command, o serveOptions) (err error) {
 		APIKeys:       o.apiKeys,
 		JWTSecret:     o.jwtSecret,
 		AdminToken:    o.adminTok,
+		AllowedHosts:  o.hosts,
 		CORS:          o.cors,
 		Strict:        o.strict,
 		Logger:        logger,
@@ -203,7 +207,8 @@ func fixtureDir(dir string) (fs.FS, error) {
 func newLogger(w io.Writer, format string) (*slog.Logger, error) {
 	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(w, nil)), nil
+		// What clients and upstreams sent reaches the terminal escaped.
+		return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: textsafe.ReplaceAttr})), nil
 	case "json":
 		return slog.New(slog.NewJSONHandler(w, nil)), nil
 	default:

@@ -32,7 +32,7 @@ func Test(t testing.TB, cfg contract.Config) *contract.Report {
 		return nil
 	}
 	if rep.Stopped != "" {
-		t.Errorf("crawlkit contract stopped: %s; %s", rep.Stopped, rep.Summary())
+		t.Errorf("crawlkit contract stopped: %s; %s", contract.Printable(rep.Stopped), rep.Summary())
 	}
 	runner, subtests := t.(interface {
 		Run(name string, f func(t *testing.T)) bool
@@ -53,8 +53,11 @@ func Test(t testing.TB, cfg contract.Config) *contract.Report {
 // report tells t what one case found.
 func report(t testing.TB, c *contract.CaseResult) {
 	t.Helper()
+	// Every string goes through contract.Printable, as in the kit's text
+	// report: what a server sent cannot drive the terminal.
+	p := contract.Printable
 	if c.Outcome == contract.NotRun {
-		t.Errorf("%s: not run: %s", c.Name, c.SkipReason)
+		t.Errorf("%s: not run: %s", c.Name, p(c.SkipReason))
 		return
 	}
 	if c.Outcome == contract.Skip {
@@ -63,9 +66,9 @@ func report(t testing.TB, c *contract.CaseResult) {
 			reason = c.Missing.Reason(contract.Setting.Field)
 		}
 		if _, subtest := t.(*testing.T); subtest {
-			t.Skip(reason)
+			t.Skip(p(reason))
 		}
-		t.Logf("skipped %s: %s", c.Name, reason)
+		t.Logf("skipped %s: %s", c.Name, p(reason))
 		return
 	}
 	for _, w := range c.Warnings {
@@ -79,5 +82,5 @@ func report(t testing.TB, c *contract.CaseResult) {
 		lines[i] = f.String()
 	}
 	t.Errorf("%s: %s\n%s\nrequest: %s\nstatus: %d\nbody: %s",
-		c.Name, c.Description, strings.Join(lines, "\n"), c.Curl, c.Status, c.BodyExcerpt)
+		c.Name, c.Description, strings.Join(lines, "\n"), p(c.Curl), c.Status, p(c.BodyExcerpt))
 }

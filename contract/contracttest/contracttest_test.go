@@ -2,6 +2,8 @@ package contracttest_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -119,4 +121,44 @@ func TestChildNoCredentialsAllowed(t *testing.T) {
 	}
 	ts := mock(t)
 	contracttest.Test(t, contract.Config{BaseURL: ts.URL, AllowSkips: true, PollInterval: time.Millisecond})
+}
+
+// TestFindingsNameTheConfigFieldAndArePrintable: in go test output a
+// finding names the Config field (not a flag), and what the server sent
+// cannot drive the terminal.
+func TestFindingsNameTheConfigFieldAndArePrintable(t *testing.T) {
+	out := runChild(t, "TestChildHostileServer")
+	assert.Contains(t, out, "--- FAIL: TestChildHostileServer/found/key-query")
+	assert.Contains(t, out, "the body is 1073741824 bytes (Content-Length), more than Config.MaxBody (1048576 bytes): not read")
+	assert.Contains(t, out, "no complete answer within Config.Timeout (1s)")
+	assert.Contains(t, out, `body: \u001b]0;title\u0007 \u001b[2J`)
+	assert.NotContains(t, out, "\x1b")
+	assert.NotContains(t, out, "--max-body")
+	assert.NotContains(t, out, "--timeout")
+}
+
+func TestChildHostileServer(t *testing.T) {
+	if os.Getenv(childEnv) == "" {
+		t.Skip("run by TestFindingsNameTheConfigFieldAndArePrintable")
+	}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch q := r.URL.Query(); {
+		case q.Get("id") == "0": // never answers
+			<-r.Context().Done()
+		case q.Get("key") == "": // escape sequences
+			w.Header().Set("Content-Type", "text/plain")
+			_, _ = io.WriteString(w, "\x1b]0;title\x07 \x1b[2J")
+		default: // 1 GiB, it says
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "1073741824")
+			for r.Context().Err() == nil {
+				if _, err := w.Write(make([]byte, 32<<10)); err != nil {
+					return
+				}
+			}
+		}
+	}))
+	defer ts.Close()
+	contracttest.Test(t, contract.Config{BaseURL: ts.URL, APIKey: "sk_test", CrawlID: 1, Cases: []string{"found/key-query", "auth/none", "id/zero"},
+		Timeout: time.Second, MaxBody: 1 << 20})
 }

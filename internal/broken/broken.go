@@ -6,6 +6,7 @@ package broken
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -49,6 +50,20 @@ func All(hang time.Duration) []Implementation {
 			Wrap: onStatus(400, "INVALID_API_KEY", func(status int, m map[string]any) int { return 401 })},
 		{Name: "bad key with another code", Case: "auth/invalid-key", Check: "error-code",
 			Wrap: onStatus(400, "INVALID_API_KEY", func(status int, m map[string]any) int { m["code"] = "BAD_KEY"; return status })},
+		{Name: "missing crawl with another code", Case: "crawl/missing", Check: "error-code", StrictOnly: true,
+			Wrap: onStatus(404, "NOT_FOUND", func(status int, m map[string]any) int { m["code"] = "CRAWL_NOT_FOUND"; return status })},
+		{Name: "gzip body not asked for", Case: "found/key-query", Check: "content-encoding",
+			Wrap: func(h http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					rec := record(h, r)
+					var gz bytes.Buffer
+					zw := gzip.NewWriter(&gz)
+					_, _ = zw.Write(rec.Body.Bytes())
+					_ = zw.Close()
+					rec.Header().Set("Content-Encoding", "gzip")
+					replay(w, rec.Code, rec.Header(), gz.Bytes())
+				})
+			}},
 		{Name: "text/plain content type", Case: "found/key-query", Check: "content-type",
 			Wrap: func(h http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

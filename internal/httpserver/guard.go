@@ -2,11 +2,11 @@ package httpserver
 
 import (
 	"crypto/subtle"
+
+	"github.com/crawlkit/crawlkit/internal/envelope"
 	"net"
 	"net/http"
 	"strings"
-
-	"github.com/crawlkit/crawlkit/internal/envelope"
 )
 
 // AdminPrefix starts the path of every admin route of a crawlkit server,
@@ -26,15 +26,21 @@ const (
 	CodeAdminTokenWrong   = "ADMIN_TOKEN_WRONG"
 )
 
-// Guard lets through only the requests allowed on an admin API: with a
-// token, those that carry it (X-Crawlkit-Admin-Token or Authorization:
-// Bearer), from anywhere; without one, loopback callers. A request without
-// the token gets 401 ADMIN_TOKEN_MISSING, one with another token 401
-// ADMIN_TOKEN_WRONG, both with WWW-Authenticate; a caller off loopback 403
-// FORBIDDEN. Each envelope says why, with the request id the answer
-// already carries, or a new one.
+// Guard lets through only the requests allowed on an admin API: none that
+// a web page of another origin could have sent (see browserRefusal, a 403
+// FORBIDDEN); then, with a token, those that carry it
+// (X-Crawlkit-Admin-Token or Authorization: Bearer), from anywhere;
+// without one, loopback callers. A request without the token gets 401
+// ADMIN_TOKEN_MISSING, one with another token 401 ADMIN_TOKEN_WRONG, both
+// with WWW-Authenticate; a caller off loopback 403 FORBIDDEN. Each
+// envelope says why, with the request id the answer already carries, or a
+// new one.
 func Guard(token string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if reason := browserRefusal(r); reason != "" {
+			forbid(w, reason)
+			return
+		}
 		if status, code, reason := refusal(token, r); reason != "" {
 			id := w.Header().Get(envelope.RequestIDHeader)
 			if id == "" {

@@ -38,13 +38,21 @@ type Entry struct {
 }
 
 // Journal is a bounded ring of the latest entries, safe for concurrent use.
-// Subscribers receive each entry as it is added.
+// Subscribers receive the entries as they are added, in batches.
 type Journal struct {
 	mu      sync.Mutex
 	entries []kept
 	next    int
 	full    bool
-	subs    map[*subscriber]struct{}
+	subs    map[*Subscription]struct{}
+	// pending are the entries added since the last batch sent to the
+	// subscribers; flushing is set while a batch is due.
+	pending  []kept
+	flushing bool
+	// spare is the array of the batch before, reused for the next.
+	spare []kept
+	// flushEvery is how long entries gather before a batch is sent.
+	flushEvery time.Duration
 }
 
 // kept is an entry with its request URL, written out, key redacted, only
@@ -59,40 +67,27 @@ func New(size int) *Journal {
 	if size <= 0 {
 		size = DefaultEntries
 	}
-	return &Journal{entries: make([]kept, size)}
+	return &Journal{entries: make([]kept, size), flushEvery: flushEvery}
 }
 
 // Cap is the most entries the journal keeps.
 func (j *Journal) Cap() int { return len(j.entries) }
 
 // Add records e for a request to u, dropping the oldest entry when full.
-// Listed, the entry's URL is u with the key redacted. It never waits for a
-// subscriber: one whose buffer is full is dropped.
+// Listed, the entry's URL is u with the key redacted. With subscribers, the
+// entry joins the next batch (see stream.go); Add never encodes it and
+// never waits for a subscriber.
 func (j *Journal) Add(e Entry, u *url.URL) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.entries[j.next] = kept{Entry: e, url: u}
+	k := kept{Entry: e, url: u}
+	j.entries[j.next] = k
 	j.next = (j.next + 1) % len(j.entries)
 	if j.next == 0 {
 		j.full = true
 	}
-	if len(j.subs) == 0 {
-		return
-	}
-	if u != nil {
-		e.URL = RedactedURL(u)
-	}
-	data, err := json.Marshal(e) // once, whatever the number of subscribers
-	if err != nil {
-		return
-	}
-	for sub := range j.subs {
-		select {
-		case sub.ch <- data:
-		default:
-			delete(j.subs, sub)
-			close(sub.ch)
-		}
+	if len(j.subs) > 0 {
+		j.queue(k)
 	}
 }
 
@@ -151,21 +146,32 @@ func RedactedURL(u *url.URL) string {
 	if u.RawQuery == "" {
 		return u.Path
 	}
-	parts := strings.Split(u.RawQuery, "&")
-	for i, part := range parts {
+	var b strings.Builder
+	b.Grow(len(u.Path) + 1 + len(u.RawQuery) + 8)
+	b.WriteString(u.Path)
+	sep := byte('?')
+	for rest := u.RawQuery; ; {
+		part, more, found := strings.Cut(rest, "&")
 		name, _, hasValue := strings.Cut(part, "=")
 		if strings.ContainsAny(name, "%+") {
-			if unescaped, err := url.QueryUnescape(name); err == nil {
-				name = unescaped
-			} else {
+			unescaped, err := url.QueryUnescape(name)
+			if err != nil {
 				return u.Path + "?(undecodable query)"
 			}
+			name = unescaped
 		}
+		b.WriteByte(sep)
+		sep = '&'
 		if name == "key" && hasValue {
-			parts[i] = "key=REDACTED"
+			b.WriteString("key=REDACTED")
+		} else {
+			b.WriteString(part)
 		}
+		if !found {
+			return b.String()
+		}
+		rest = more
 	}
-	return u.Path + "?" + strings.Join(parts, "&")
 }
 
 // ListHandler answers GET with the entries, filtered by the id, status,

@@ -47,6 +47,9 @@ type Config struct {
 	RecordDir string
 	// AdminToken guards the journal as crawlkit serve's admin API.
 	AdminToken string
+	// AllowedHosts are Host names the journal answers besides loopback
+	// names and the address served, as crawlkit serve's admin API.
+	AllowedHosts []string
 	// Logger receives a line a request and a warning a violation; nil discards.
 	Logger *slog.Logger
 	// MaxBody bounds the response body held to validate; 0 is DefaultMaxBody.
@@ -75,6 +78,9 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("upstream %w", err)
 	}
+	if err := httpserver.CheckAllowedHosts(cfg.AllowedHosts); err != nil {
+		return nil, err
+	}
 	v, err := validate.LoadData(ctx, cfg.SpecName, cfg.Spec)
 	if err != nil {
 		return nil, err
@@ -101,7 +107,7 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+httpserver.AdminPrefix+"requests", p.journal.ListHandler())
 	mux.Handle("DELETE "+httpserver.AdminPrefix+"requests", p.journal.ClearHandler())
-	admin := httpserver.Guard(cfg.AdminToken, mux)
+	admin := httpserver.HostGuard(cfg.AllowedHosts, httpserver.Guard(cfg.AdminToken, mux))
 	p.handler = exchange.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if httpserver.IsAdmin(r) {
 			admin.ServeHTTP(w, r)

@@ -87,3 +87,19 @@ func (ex *ExampleSet) Render(name string) (int, []byte, *envelope.Error) {
 	env := ex.errors[name]
 	return status, nil, &env
 }
+
+// Codes returns the codes of the error examples documented under status,
+// sorted, each once: the codes the contract names for that status (its
+// ErrorResponse code property says so), none for a status without error
+// examples.
+func (ex *ExampleSet) Codes(status int) []string {
+	var out []string
+	for _, name := range ex.names {
+		e, isError := ex.errors[name]
+		if isError && ex.byName[name].Status == status && e.Code != "" && !slices.Contains(out, e.Code) {
+			out = append(out, e.Code)
+		}
+	}
+	slices.Sort(out)
+	return out
+}

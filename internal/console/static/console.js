@@ -8,7 +8,17 @@ const admin = "/__crawlkit/";
 const tokenKey = "crawlkit-admin-token";
 const $ = (sel) => document.querySelector(sel);
 
-// el builds an element: el("td", {class: "x"}, "text", child...).
+// printable writes the characters a client or server may send to act on
+// whoever reads them (controls, line separators, bidi overrides) as
+// \u001b escapes; a <pre> keeps its line breaks and tabs.
+const unprintable = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const layout = /[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function printable(s, keepLayout) {
+  return String(s).replace(keepLayout ? layout : unprintable, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+}
+
+// el builds an element: el("td", {class: "x"}, "text", child...). Text is
+// always a text node, never HTML, and printable.
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -17,7 +27,7 @@ function el(tag, attrs, ...children) {
   }
   for (const c of children) {
     if (c === "" || c === null || c === undefined) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    node.append(c instanceof Node ? c : document.createTextNode(printable(c, tag === "pre")));
   }
   return node;
 }
@@ -532,7 +542,7 @@ async function loadScenarios() {
   const reload = $("#reload-error");
   reload.hidden = !body.reload_error;
   if (body.reload_error) {
-    reload.textContent = "The last reload failed (" + body.reload_error.at + "); the rules below are the last good ones: " + body.reload_error.message;
+    reload.textContent = printable("The last reload failed (" + body.reload_error.at + "); the rules below are the last good ones: " + body.reload_error.message);
   }
   const rows = body.scenarios.map((rule, i) => el("tr", { "data-name": rule.name },
     cell("#", {}, i + 1),

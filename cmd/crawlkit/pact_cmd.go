@@ -27,7 +27,10 @@ func newPactCmd() *cobra.Command {
 }
 
 func newPactCheckCmd() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON  bool
+		specSrc specSource
+	)
 	cmd := &cobra.Command{
 		Use:   "check PACT...",
 		Short: "Check Pact files against the contract of GET /crawl/info",
@@ -51,7 +54,10 @@ pact crawlkit reads (one line on stderr).`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := validate.Load(cmd.Context())
+			if err := bindEnv(cmd); err != nil {
+				return err
+			}
+			_, _, v, err := specSrc.load(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -59,6 +65,7 @@ pact crawlkit reads (one line on stderr).`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "write the verdicts as JSON on stdout")
+	specSrc.add(cmd.Flags())
 	return cmd
 }
 

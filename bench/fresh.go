@@ -117,12 +117,18 @@ func measureFresh(ctx context.Context, crawlkit string, d time.Duration, conns i
 // withServer starts crawlkit serve, runs load against its base URL, and
 // reads its peak resident memory into peakMB.
 func withServer(ctx context.Context, crawlkit string, load func(base string) error, peakMB *float64) error {
+	return withServerArgs(ctx, crawlkit, nil, func(base string, _ int) error { return load(base) }, peakMB)
+}
+
+// withServerArgs is withServer with more serve flags; load also gets the
+// server's process id.
+func withServerArgs(ctx context.Context, crawlkit string, extra []string, load func(base string, pid int) error, peakMB *float64) error {
 	port, err := freePort()
 	if err != nil {
 		return err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.CommandContext(ctx, crawlkit, "serve", "--addr", addr, "--log-format", "json")
+	cmd := exec.CommandContext(ctx, crawlkit, append([]string{"serve", "--addr", addr, "--log-format", "json"}, extra...)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		return err
@@ -132,7 +138,7 @@ func withServer(ctx context.Context, crawlkit string, load func(base string) err
 	if err := waitUp(ctx, base+"/crawl/info?id=1&key=demo", 10*time.Second); err != nil {
 		return err
 	}
-	if err := load(base); err != nil {
+	if err := load(base, cmd.Process.Pid); err != nil {
 		return err
 	}
 	*peakMB = peakRSS(cmd.Process.Pid)

@@ -89,6 +89,9 @@ type Report struct {
 	CacheLoad []CacheLoad `json:"cache_load,omitempty"`
 	// Streams holds crawlkit's CPU per request with journal streams open.
 	Streams []StreamsRun `json:"streams,omitempty"`
+	// OwnSpec holds fresh crawls' rate with the embedded contract and an
+	// evolved one.
+	OwnSpec []OwnSpec `json:"own_spec,omitempty"`
 }
 
 // Growth is crawlkit's cost at one size of crawl and one number of connections.
@@ -111,6 +114,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	random := fs.Duration("random-ids", 0, "measure only crawlkit's memory under this long a load of never-repeated ids")
 	fresh := fs.Bool("fresh", false, "measure only crawls never seen before beside cached ones")
 	cacheFull := fs.Bool("cache-full", false, "measure only the seed crawl with two 10,000-screenshot crawls cached beside an empty cache")
+	ownSpec := fs.Bool("own-spec", false, "measure only crawls never seen before with the embedded contract and with testdata/specs/evolved.yaml (--spec)")
 	streams := fs.Bool("streams", false, "measure only the server's CPU per request with 0 and 5 journal streams open")
 	rounds := fs.Int("rounds", 3, "rounds of the journal streams comparison, each with 0 and 5 streams")
 	prebuilt := fs.String("crawlkit", "", "measure this crawlkit binary instead of a build of ./cmd/crawlkit (to compare two builds)")
@@ -120,7 +124,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *rounds < 1 {
 		return fmt.Errorf("-rounds %d: 1 or more", *rounds)
 	}
-	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && !*cacheFull && !*streams && *random == 0, stderr); err != nil {
+	if err := ensureTools(ctx, !*skipPrism && !*fresh && !*growth && !*cacheFull && !*streams && !*ownSpec && *random == 0, stderr); err != nil {
 		return err
 	}
 	tmp, err := os.MkdirTemp("", "crawlkit-bench")
@@ -159,6 +163,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return writeReport(rep, *out, freshTable(rep.Fresh), stdout)
+	}
+	if *ownSpec {
+		if rep.OwnSpec, err = measureOwnSpec(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
+			return err
+		}
+		return writeReport(rep, *out, ownSpecTable(rep.OwnSpec), stdout)
 	}
 	if *streams {
 		if rep.Streams, err = measureStreams(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
@@ -206,6 +216,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if rep.Streams, err = measureStreams(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
+		return err
+	}
+	if rep.OwnSpec, err = measureOwnSpec(ctx, crawlkit, *rounds, *duration, *conns); err != nil {
 		return err
 	}
 	if rep.ContractMS, err = contractSuite(ctx, crawlkit); err != nil {
@@ -562,6 +575,10 @@ func table(rep *Report) string {
 	if len(rep.CacheLoad) > 0 {
 		b.WriteString("\nThe seed crawl with the cache empty and full (crawlkit only):\n\n")
 		b.WriteString(cacheLoadTable(rep))
+	}
+	if len(rep.OwnSpec) > 0 {
+		b.WriteString("\nCrawls never seen before (random ids) with the embedded contract and an evolved one given with --spec (crawlkit only):\n\n")
+		b.WriteString(ownSpecTable(rep.OwnSpec))
 	}
 	if len(rep.Streams) > 0 {
 		b.WriteString("\nThe seed crawl with live journal streams open (crawlkit only; the server process's CPU time over each run):\n\n")

@@ -47,14 +47,16 @@ func New(schema, base *openapi3.Schema) *Shaper {
 func (s *Shaper) Identity() bool { return s.plan == nil }
 
 // Crawl returns c as the contract wants it, for a crawl made with seed: a
-// tree of map[string]any, []any and plain values, or c itself when the
+// pointer to a struct made for the contract (its fields those of crawl.Crawl
+// the contract keeps, then those it adds), which encoding/json and the
+// validator's fast check treat as they do crawl.Crawl; or c itself when the
 // contract is the generator's own.
 func (s *Shaper) Crawl(c *crawl.Crawl, seed uint64) any {
 	if s.plan == nil {
 		return c
 	}
 	w := walker{seed: seed, id: c.ID}
-	return w.object(s.plan, reflect.ValueOf(c).Elem(), "")
+	return w.object(s.plan, reflect.ValueOf(c).Elem(), "").Addr().Interface()
 }
 
 // plan is how to lay one Go struct type over an object schema.
@@ -65,6 +67,8 @@ type plan struct {
 	extra []extra
 	// dropped counts the struct's fields the schema does not have.
 	dropped int
+	// typ is the struct type made for the schema: fields, then extra.
+	typ reflect.Type
 }
 
 type field struct {
@@ -126,7 +130,9 @@ func compile(t reflect.Type, s, base *openapi3.Schema, depth int) *plan {
 				if sf.Type.Kind() == reflect.Slice {
 					target, baseTarget = items(prop), items(baseTarget)
 				}
-				f.sub = compile(elem, target, baseTarget, depth+1)
+				if sub := compile(elem, target, baseTarget, depth+1); !sub.identity() {
+					f.sub = sub
+				}
 			}
 		}
 		p.fields = append(p.fields, f)
@@ -141,7 +147,38 @@ func compile(t reflect.Type, s, base *openapi3.Schema, depth int) *plan {
 	for _, name := range names {
 		p.extra = append(p.extra, extra{name: name, schema: props[name], required: slices.Contains(required, name)})
 	}
+	p.typ = p.structType(t)
 	return p
+}
+
+// anyType is the type of a field whose values are made from the schema.
+var anyType = reflect.TypeFor[any]()
+
+// structType makes the struct type of p's values: each field kept with
+// its Go type (or its plan's type, or any for values made from the
+// schema), then each extra field, optional ones omitted when unset.
+func (p *plan) structType(t reflect.Type) reflect.Type {
+	fields := make([]reflect.StructField, 0, len(p.fields)+len(p.extra))
+	for i, f := range p.fields {
+		typ := t.Field(f.index).Type
+		switch {
+		case f.regen || f.schema != nil:
+			typ = anyType
+		case f.sub != nil && typ.Kind() == reflect.Slice:
+			typ = reflect.SliceOf(f.sub.typ)
+		case f.sub != nil:
+			typ = f.sub.typ
+		}
+		fields = append(fields, reflect.StructField{Name: "F" + strconv.Itoa(i), Type: typ, Tag: reflect.StructTag(`json:"` + f.name + `"`)})
+	}
+	for i, e := range p.extra {
+		tag := `json:"` + e.name + `"`
+		if !e.required {
+			tag = `json:"` + e.name + `,omitempty"`
+		}
+		fields = append(fields, reflect.StructField{Name: "X" + strconv.Itoa(i), Type: anyType, Tag: reflect.StructTag(tag)})
+	}
+	return reflect.StructOf(fields)
 }
 
 // walker applies plans to one crawl.
@@ -150,41 +187,56 @@ type walker struct {
 	id   int64
 }
 
-func (w walker) object(p *plan, rv reflect.Value, at string) map[string]any {
-	out := make(map[string]any, len(p.fields)+len(p.extra))
-	for _, f := range p.fields {
-		ptr := at + "/" + f.name
-		fv := rv.Field(f.index)
+// object fills a new value of p's type from src, a value of the struct
+// type p was compiled for.
+func (w walker) object(p *plan, src reflect.Value, at string) reflect.Value {
+	dst := reflect.New(p.typ).Elem()
+	w.fill(p, src, dst, at)
+	return dst
+}
+
+func (w walker) fill(p *plan, src, dst reflect.Value, at string) {
+	for i, f := range p.fields {
+		out := dst.Field(i)
+		fv := src.Field(f.index)
 		switch {
 		case f.regen:
-			out[f.name] = schemagen.Value(f.schema, w.seed, w.id, ptr)
+			setAny(out, schemagen.Value(f.schema, w.seed, w.id, at+"/"+f.name))
 		case f.sub != nil && fv.Kind() == reflect.Slice:
 			if fv.IsNil() {
-				out[f.name] = nil
 				continue
 			}
-			items := make([]any, fv.Len())
-			for i := range items {
-				items[i] = w.object(f.sub, fv.Index(i), ptr+"/"+strconv.Itoa(i))
+			items := reflect.MakeSlice(out.Type(), fv.Len(), fv.Len())
+			for k := range fv.Len() {
+				w.fill(f.sub, fv.Index(k), items.Index(k), at+"/"+f.name+"/"+strconv.Itoa(k))
 			}
-			out[f.name] = items
+			out.Set(items)
 		case f.sub != nil:
-			out[f.name] = w.object(f.sub, fv, ptr)
-		default:
+			w.fill(f.sub, fv, out, at+"/"+f.name)
+		case f.schema != nil:
 			v := fv.Interface()
-			if f.schema != nil && !inEnum(f.schema.Enum, v) {
-				v = schemagen.Value(f.schema, w.seed, w.id, ptr)
+			if !inEnum(f.schema.Enum, v) {
+				v = schemagen.Value(f.schema, w.seed, w.id, at+"/"+f.name)
 			}
-			out[f.name] = v
+			setAny(out, v)
+		default:
+			out.Set(fv)
 		}
 	}
-	for _, e := range p.extra {
+	base := len(p.fields)
+	for i, e := range p.extra {
 		ptr := at + "/" + e.name
 		if e.required || schemagen.Present(w.seed, w.id, ptr) {
-			out[e.name] = schemagen.Value(e.schema, w.seed, w.id, ptr)
+			setAny(dst.Field(base+i), schemagen.Value(e.schema, w.seed, w.id, ptr))
 		}
 	}
-	return out
+}
+
+// setAny sets an interface field to v; nil leaves it nil.
+func setAny(field reflect.Value, v any) {
+	if v != nil {
+		field.Set(reflect.ValueOf(v))
+	}
 }
 
 // For returns the shaper of contract c, whose 200 schema is laid over the

@@ -137,8 +137,9 @@ func (c *CaseResult) progressLine() string {
 
 // WriteText writes the report for people: every failed case with its curl
 // command, status, body excerpt and findings, the warnings, the allowances
-// never used, what the run covered, then the summary.
-func (r *Report) WriteText(w io.Writer) error {
+// never used, what the run covered (the fields never seen counted, listed
+// with Verbose), then the summary.
+func (r *Report) WriteText(w io.Writer, opts ...ReportOption) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "crawlkit contract: %s\n", r.BaseURL)
 	for _, n := range r.Notes {
@@ -180,7 +181,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Coverage != nil {
 		b.WriteString("\n")
-		r.Coverage.writeText(&b)
+		r.Coverage.writeText(&b, reportOptions(opts).verbose)
 	}
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "\nstopped: %s\n", r.Stopped)

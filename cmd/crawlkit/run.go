@@ -89,6 +89,7 @@ and checks any implementation of it against the same OpenAPI contract.`,
 		newProxyCmd(),
 		newGenCmd(),
 		newFixturesCmd(),
+		newHealthCmd(),
 	)
 	for _, c := range root.Commands() {
 		if c.Args == nil {

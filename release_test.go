@@ -59,10 +59,19 @@ func TestActionInstallsItsOwnRelease(t *testing.T) {
 		out, err := exec.Command("bash", "scripts/check-release-version", tc.version, tc.snapshot).CombinedOutput()
 		assert.Equal(t, tc.ok, err == nil, "%s snapshot=%s: %s", tc.version, tc.snapshot, out)
 	}
+	for _, file := range []string{"README.md", "examples/ci/contract.yml"} {
+		src, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for _, m := range actionRef.FindAllStringSubmatch(string(src), -1) {
+			assert.Equal(t, "v"+def, m[1], "%s uses the Action at the release it installs", file)
+		}
+	}
 	if tag, err := exec.Command("git", "describe", "--exact-match", "--tags", "--match", "v*", "HEAD").Output(); err == nil {
 		assert.Equal(t, strings.TrimSpace(string(tag)), "v"+def, "the tag of this commit is the action's default")
 	}
 }
+
+var actionRef = regexp.MustCompile(`crawlkit/crawlkit@(\S+?)[\s)\x60]`)
 
 var secretRef = regexp.MustCompile(`secrets\.([A-Za-z_][A-Za-z0-9_]*)`)
 

@@ -39,6 +39,9 @@ A run is never green by accident: without credentials, or with more than 3 cases
 skipped, it does not start (--allow-skips runs it anyway); when 3 requests in a row
 get no answer within --timeout it stops, the cases left reported as not run.
 
+On GitHub Actions (GITHUB_ACTIONS=true, or --github) each failed case and each
+kind of warning is also an annotation, and a summary goes to $GITHUB_STEP_SUMMARY.
+
 Exit codes: 0 every case passed, 1 a contract violation, 2 bad usage, an
 unreachable or unanswering server, a run that would skip too much, or --deadline.`,
 		Example: `  CRAWLKIT_API_KEY=sk_live_... crawlkit contract --base-url https://api.screenshotcenter.com/api/v1 --crawl-id 12345 --missing-crawl-id 1 --junit contract.xml`,

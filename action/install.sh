@@ -3,7 +3,8 @@
 # archive and checksums.txt of the release, the checksum verified, the
 # binary put on the job's PATH.
 #   INPUT_COMMAND    serve or contract, checked here, before anything runs
-#   INPUT_VERSION    a release version (0.2.0), or latest
+#   INPUT_VERSION    a release version (0.1.0), or latest (action.yml's default:
+#                    the release the action belongs to)
 #   CRAWLKIT_RELEASES where releases are (default: the project's GitHub releases)
 # and the runner's RUNNER_OS, RUNNER_ARCH, RUNNER_TEMP, GITHUB_PATH.
 set -euo pipefail

@@ -69,7 +69,7 @@ func counts(m map[string]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func (c *Coverage) writeText(b *strings.Builder) {
+func (c *Coverage) writeText(b *strings.Builder, verbose bool) {
 	b.WriteString("coverage:\n")
 	fmt.Fprintf(b, "  statuses: %s\n", counts(c.Statuses))
 	if len(c.Undocumented) > 0 {
@@ -80,8 +80,11 @@ func (c *Coverage) writeText(b *strings.Builder) {
 	for _, ptr := range sortedKeys(c.Enums) {
 		fmt.Fprintf(b, "  %s: %s\n", Printable(ptr), counts(c.Enums[ptr]))
 	}
-	if len(c.NeverSeen) > 0 {
+	switch {
+	case len(c.NeverSeen) > 0 && verbose:
 		fmt.Fprintf(b, "  never seen with a value (%d): %s\n", len(c.NeverSeen), Printable(strings.Join(c.NeverSeen, ", ")))
+	case len(c.NeverSeen) > 0:
+		fmt.Fprintf(b, "  never seen with a value: %d fields (%s)\n", len(c.NeverSeen), neverSeenWhere)
 	}
 }
 

@@ -152,10 +152,11 @@ func (c *CaseResult) progressLine() string {
 
 // WriteText writes the report for people: every failed case with its curl
 // command, status, body excerpt and findings, the warnings, the cases not
-// run, the allowances never used, what the run covered, then the summary.
-// Every string in it goes through Printable: a server cannot write escape
-// sequences to the terminal or the CI log that shows it.
-func (r *Report) WriteText(w io.Writer) error {
+// run, the allowances never used, what the run covered (the fields never
+// seen counted, listed with Verbose), then the summary. Every string in it
+// goes through Printable: a server cannot write escape sequences to the
+// terminal or the CI log that shows it.
+func (r *Report) WriteText(w io.Writer, opts ...ReportOption) error {
 	var b strings.Builder
 	p := Printable
 	fmt.Fprintf(&b, "crawlkit contract: %s\n", p(r.BaseURL))
@@ -203,7 +204,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.Coverage != nil {
 		b.WriteString("\n")
-		r.Coverage.writeText(&b)
+		r.Coverage.writeText(&b, reportOptions(opts).verbose)
 	}
 	if r.Stopped != "" {
 		fmt.Fprintf(&b, "\nstopped: %s\n", p(r.Stopped))

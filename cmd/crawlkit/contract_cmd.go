@@ -22,6 +22,8 @@ type contractOptions struct {
 	json       string
 	cases      []string
 	spec       specSource
+	verbose    bool
+	github     bool
 }
 
 func newContractCmd() *cobra.Command {
@@ -37,6 +39,9 @@ CRAWLKIT_BEARER (better than flags, which process lists show) and never printed.
 A run is never green by accident: without credentials, or with more than 3 cases
 skipped, it does not start (--allow-skips runs it anyway); when 3 requests in a row
 get no answer within --timeout it stops, the cases left reported as not run.
+
+On GitHub Actions (GITHUB_ACTIONS=true, or --github) each failed case and each
+kind of warning is also an annotation, and a summary goes to $GITHUB_STEP_SUMMARY.
 
 Exit codes: 0 every case passed, 1 a contract violation, 2 bad usage, an
 unreachable or unanswering server, a run that would skip too much, or --deadline.`,
@@ -78,6 +83,8 @@ unreachable or unanswering server, a run that would skip too much, or --deadline
 	f.BoolVar(&o.cfg.Insecure, "insecure", false, "accept any TLS certificate (self-signed staging)")
 	f.IntVar(&o.cfg.Generated, "generated", contract.DefaultGenerated, "how many generated requests to send")
 	f.Uint64Var(&o.cfg.Seed, "seed", 1, "seed of the generated requests")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "list the fields never seen with a value (the report counts them)")
+	f.BoolVar(&o.github, "github", false, "GitHub Actions annotations, and a summary in $GITHUB_STEP_SUMMARY (default: on when GITHUB_ACTIONS=true)")
 	return cmd
 }
 
@@ -124,8 +131,17 @@ func runContract(cmd *cobra.Command, o *contractOptions) error {
 			return err
 		}
 	}
-	if err := rep.WriteText(text); err != nil {
+	var opts []contract.ReportOption
+	if o.verbose {
+		opts = append(opts, contract.Verbose())
+	}
+	if err := rep.WriteText(text, opts...); err != nil {
 		return err
+	}
+	if githubOutput(cmd, o.github) {
+		if err := writeGitHub(rep, text, opts); err != nil {
+			return codedError{exitUsage, err}
+		}
 	}
 	for path, write := range map[string]func(io.Writer) error{o.junit: rep.WriteJUnit, o.json: rep.WriteJSON} {
 		if path == "" || path == "-" {

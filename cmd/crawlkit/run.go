@@ -90,6 +90,7 @@ and checks any implementation of it against the same OpenAPI contract.`,
 		newGenCmd(),
 		newFixturesCmd(),
 		newPactCmd(),
+		newHealthCmd(),
 	)
 	for _, c := range root.Commands() {
 		if c.Args == nil {

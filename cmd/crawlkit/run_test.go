@@ -124,12 +124,16 @@ func TestServeCommand(t *testing.T) {
 }
 
 func TestServeFlagsFromEnvironment(t *testing.T) {
+	// The instant pinned: two servers started seconds apart on a busy
+	// machine would otherwise time their crawls differently.
 	t.Setenv("CRAWLKIT_SEED", "7")
+	t.Setenv("CRAWLKIT_NOW", "2026-12-01T09:00:00Z")
 	t.Setenv("CRAWLKIT_API_KEY", "k1,k2")
 	// Both servers time their crawls to one instant, whatever second each starts in.
 	t.Setenv("CRAWLKIT_NOW", "2026-12-01T09:00:00Z")
 	fromEnv := serveInProcess(t)
-	fromFlags := serveInProcess(t, "--seed", "7", "--api-key", "k1")
+	require.NoError(t, os.Unsetenv("CRAWLKIT_NOW"))
+	fromFlags := serveInProcess(t, "--seed", "7", "--api-key", "k1", "--now", "2026-12-01T09:00:00Z")
 	_, a := fetch(t, fromEnv+"/crawl/info?id=5&key=k2")
 	_, b := fetch(t, fromFlags+"/crawl/info?id=5&key=k1")
 	assert.Equal(t, a, b)

@@ -3,8 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +90,43 @@ func TestSecretsNeverLeak(t *testing.T) {
 	for name, out := range map[string]string{"stdout": stdout.String(), "logs": stderr.String(), "responses, journal, catalog": bodies.String()} {
 		for _, secret := range secrets {
 			assert.NotContains(t, out, secret, name)
+		}
+	}
+}
+
+// TestContractOutputsNeverHoldTheKey runs the contract command against a
+// server that echoes the key and token it receives into its answers, with
+// every output on: the text report, the GitHub annotations and step
+// summary, JUnit and JSON. None holds them.
+func TestContractOutputsNeverHoldTheKey(t *testing.T) {
+	const (
+		key    = "sk_live_ECHOED_KEY_5"
+		bearer = "eyJhbGciOiJIUzI1NiJ9.e30.ECHOED_BEARER_6"
+	)
+	echo := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		heard := r.URL.Query().Get("key") + " " + r.Header.Get("X-API-KEY") + " " + r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Heard", heard)
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = fmt.Fprintf(w, `{"success":false,"error":%q,"code":%q,"details":{"request_id":%q}}`, "bad credentials: "+heard, heard, heard)
+	}))
+	defer echo.Close()
+	dir := t.TempDir()
+	summary, junit, js := filepath.Join(dir, "summary.md"), filepath.Join(dir, "c.xml"), filepath.Join(dir, "c.json")
+	t.Setenv("GITHUB_ACTIONS", "true")
+	t.Setenv("GITHUB_STEP_SUMMARY", summary)
+	t.Setenv("CRAWLKIT_API_KEY", key)
+	t.Setenv("CRAWLKIT_BEARER", bearer)
+
+	out, errOut, code := runCLI(t, "contract", "--base-url", echo.URL, "--crawl-id", "1", "--missing-crawl-id", "2",
+		"--junit", junit, "--json", js, "--verbose", "--strict", "--generated", "3")
+	assert.Equal(t, 1, code, errOut)
+	require.Contains(t, out, "::error title=found/key-query::status 401", "annotations were written")
+	outputs := map[string]string{"stdout": out, "stderr": errOut, "step summary": read(t, summary), "junit": read(t, junit), "json": read(t, js)}
+	require.Contains(t, outputs["step summary"], "found/key-query")
+	for name, content := range outputs {
+		for _, secret := range []string{key, bearer} {
+			assert.NotContains(t, content, secret, name)
 		}
 	}
 }

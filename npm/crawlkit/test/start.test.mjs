@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { start } from "crawlkit";
+import { start } from "@crawlkit/cli";
 
 const require = createRequire(import.meta.url);
 
@@ -32,7 +32,7 @@ test("start rejects with crawlkit's error when it cannot start", async () => {
 });
 
 test("CommonJS has the same API", () => {
-  const cjs = require("crawlkit");
+  const cjs = require("@crawlkit/cli");
   assert.equal(typeof cjs.start, "function");
   assert.equal(cjs.start, start);
 });

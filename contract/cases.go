@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/spec"
 )
 
 // userAgent identifies the kit's requests.
@@ -60,7 +61,16 @@ const (
 )
 
 // cases returns every case for the configuration, in the order they run.
-func cases(r *resolved) []kase {
+func cases(r *resolved, creds spec.Credentials) []kase {
+	// Where the contract takes an API key: its first query parameter and
+	// header (the embedded contract's key and X-API-KEY).
+	keyParam, keyHeader := "key", "X-API-KEY"
+	if len(creds.Query) > 0 {
+		keyParam = creds.Query[0]
+	}
+	if len(creds.Headers) > 0 {
+		keyHeader = creds.Headers[0]
+	}
 	found := strconv.FormatInt(r.CrawlID, 10)
 	var noCrawl, noKey, noBearer, noMissing, noCred *Missing
 	if r.CrawlID == 0 {
@@ -84,7 +94,7 @@ func cases(r *resolved) []kase {
 	cred, credAuth := reqSpec{}, credAuthOf(r)
 	switch {
 	case r.APIKey != "":
-		cred.query = "&key=" + keyRef
+		cred.query = "&" + keyParam + "=" + keyRef
 	case r.Bearer != "":
 		cred.header = [][2]string{{"Authorization", "Bearer " + bearerRef}}
 	default:
@@ -95,16 +105,16 @@ func cases(r *resolved) []kase {
 	}
 	list := []kase{
 		{name: "found/key-query", description: "an existing crawl, the key in the query as the SDKs send it", auth: authQuery,
-			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found + "&key=" + keyRef}, expect: 200, crawlID: r.CrawlID},
-		{name: "found/key-header", description: "an existing crawl, the key in X-API-KEY", auth: authHeader,
-			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found, header: [][2]string{{"X-API-KEY", keyRef}}}, expect: 200, crawlID: r.CrawlID},
+			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found + "&" + keyParam + "=" + keyRef}, expect: 200, crawlID: r.CrawlID},
+		{name: "found/key-header", description: "an existing crawl, the key in " + keyHeader, auth: authHeader,
+			skip: first(noCrawl, noKey), request: reqSpec{query: "id=" + found, header: [][2]string{{keyHeader, keyRef}}}, expect: 200, crawlID: r.CrawlID},
 		{name: "found/bearer", description: "an existing crawl, with a JWT bearer token", auth: authBearer,
 			skip:    first(noCrawl, noBearer),
 			request: reqSpec{query: "id=" + found, header: [][2]string{{"Authorization", "Bearer " + bearerRef}}}, expect: 200, crawlID: r.CrawlID},
 		{name: "auth/none", description: "no credentials at all", auth: authNone,
 			request: reqSpec{query: "id=" + found}, expect: 400, expectCode: envelope.CodeInvalidAPIKey},
 		{name: "auth/invalid-key", description: "a key the server does not know", auth: authInvalid,
-			request: reqSpec{query: "id=" + found + "&key=" + url.QueryEscape(r.InvalidKey)}, expect: 400, expectCode: envelope.CodeInvalidAPIKey},
+			request: reqSpec{query: "id=" + found + "&" + keyParam + "=" + url.QueryEscape(r.InvalidKey)}, expect: 400, expectCode: envelope.CodeInvalidAPIKey},
 		{name: "id/missing", description: "no id", skip: noCred, request: withCred(""), expect: 400},
 		{name: "id/empty", description: "an empty id", skip: noCred, request: withCred("id="), expect: 400},
 		{name: "id/not-integer", description: "an id that is not a number", skip: noCred, request: withCred("id=abc"), expect: 400},

@@ -57,3 +57,20 @@ func TestRunAgainstAnotherSpec(t *testing.T) {
 		assert.Contains(t, err.Error(), "/crawl/info")
 	})
 }
+
+func TestRunWithTheCredentialsTheSpecNames(t *testing.T) {
+	renamed := strings.NewReplacer("name: X-API-KEY", "name: X-Api-Token", "name: key", "name: api_key").Replace(string(crawlkit.OpenAPIYAML()))
+	srv, err := mockserver.New(context.Background(), mockserver.Config{Seed: 1, Fixtures: crawlkit.Fixtures(), Catalog: true, Spec: []byte(renamed), SpecName: "renamed.yaml"})
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	rep, err := contract.Run(context.Background(), contract.Config{
+		BaseURL: ts.URL, PollInterval: time.Millisecond, APIKey: secretKey,
+		Spec: []byte(renamed), SpecName: "renamed.yaml",
+	})
+	require.NoError(t, err)
+	for _, c := range rep.Cases {
+		assert.NotEqual(t, contract.Fail, c.Outcome, "%s: %v", c.Name, c.Failures)
+	}
+	assert.True(t, rep.OK(), "the mock takes the key where the spec says, and the kit sends it there")
+}

@@ -75,7 +75,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	run.discover(ctx)
-	selected, err := selectCases(cases(r), r.Cases)
+	selected, err := selectCases(cases(r, run.contract.Credentials), r.Cases)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.auth.CheckParts(r.Header, query); err != nil {
-		s.reject(w, r, http.StatusBadRequest, envelope.CodeInvalidAPIKey, authMessage(err), nil)
+		s.reject(w, r, http.StatusBadRequest, envelope.CodeInvalidAPIKey, authMessage(err, s.contract.Credentials), nil)
 		return
 	}
 	if fields := s.validator.Params(ctx, r, query, queryErr); fields != nil {
@@ -64,10 +64,7 @@ func (s *Server) crawlInfo(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, http.StatusBadRequest, envelope.CodeValidation, invalidMessage("override", fields), fields)
 		return
 	}
-	key := r.Header.Get("X-API-KEY")
-	if key == "" {
-		key = query.Get("key")
-	}
+	key := s.auth.Key(r.Header, query)
 	p := s.negotiator.Decide(s.rules.Load(), &scenario.Request{ID: id, Key: key, Header: r.Header, Query: query}, o)
 	x.AnsweredBy = p.By
 	w.Header().Set(AnsweredByHeader, p.By)
@@ -125,11 +122,24 @@ func invalidMessage(what string, fields validate.Fields) string {
 
 // authMessage is the error message for a credential problem; it never quotes
 // the credential.
-func authMessage(err error) string {
+func authMessage(err error, creds spec.Credentials) string {
 	var refused *auth.Error
 	switch {
 	case errors.Is(err, auth.ErrMissing):
-		return "Missing API key: send the X-API-KEY header, the key query parameter or a bearer token"
+		var ways []string
+		for _, h := range creds.Headers {
+			ways = append(ways, "the "+h+" header")
+		}
+		for _, q := range creds.Query {
+			ways = append(ways, "the "+q+" query parameter")
+		}
+		if creds.Bearer {
+			ways = append(ways, "a bearer token")
+		}
+		if len(ways) > 1 {
+			ways = append(ways[:len(ways)-2], ways[len(ways)-2]+" or "+ways[len(ways)-1])
+		}
+		return "Missing API key: send " + strings.Join(ways, ", ")
 	case errors.As(err, &refused) && refused.Reason != "":
 		return "Invalid API key: " + refused.Reason
 	default:

@@ -161,7 +161,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 			Latency:  scenario.Delay{Min: cfg.Latency.Min, Max: cfg.Latency.Max},
 			Examples: c.Examples,
 		},
-		auth:         auth.New(auth.Config{Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
+		auth:         auth.New(auth.Config{Schemes: auth.Schemes(c.Credentials), Keys: cfg.APIKeys, JWTSecret: []byte(cfg.JWTSecret)}),
 		cache:        cache,
 		renders:      newRenderSlots(runtime.GOMAXPROCS(0)),
 		verdicts:     verdicts,

@@ -1,6 +1,7 @@
-// Package auth checks the credentials of a GET /crawl/info request: an API
-// key in the X-API-KEY header or the key query parameter, or a JWT bearer
-// token, any one of them enough.
+// Package auth checks the credentials of a GET /crawl/info request where
+// the contract's security schemes say they come from: an API key in a
+// header (X-API-KEY) or a query parameter (key), or a JWT bearer token,
+// any one of them enough.
 package auth
 
 import (
@@ -47,15 +48,30 @@ func invalid(reason string) error { return &Error{Kind: ErrInvalid, Reason: reas
 // get INVALID_API_KEY from the mock.
 const InvalidPrefix = "invalid"
 
-// Credential sources, in the order Check takes them.
-const (
-	SourceHeader = "X-API-KEY header"
-	SourceQuery  = "key query parameter"
-	SourceBearer = "bearer token"
-)
+// SourceBearer names a credential sent as a bearer token.
+const SourceBearer = "bearer token"
+
+// HeaderSource and QuerySource name a credential sent in header or query
+// parameter name.
+func HeaderSource(name string) string { return name + " header" }
+
+// QuerySource names a credential sent in query parameter name.
+func QuerySource(name string) string { return name + " query parameter" }
+
+// Schemes say where credentials come from, as the contract's security
+// schemes do (spec.Contract.Credentials).
+type Schemes struct {
+	// Headers and Query name the headers and query parameters an API key
+	// may come in.
+	Headers, Query []string
+	// Bearer accepts an Authorization: Bearer token.
+	Bearer bool
+}
 
 // Config says which credentials are good.
 type Config struct {
+	// Schemes say where they come from; with none, every request passes.
+	Schemes Schemes
 	// Keys, when not empty, are the only API keys accepted. When empty any
 	// key is accepted but those starting with InvalidPrefix.
 	Keys []string
@@ -80,29 +96,55 @@ func New(cfg Config) *Checker {
 
 // Check returns the source of the credential that authenticated r, or an
 // *Error of kind ErrMissing or ErrInvalid. When several are sent, one is
-// checked and the others ignored: the X-API-KEY header first, then the key
-// query parameter, then the bearer token. An empty key counts as none.
+// checked and the others ignored: a header first (X-API-KEY), then a query
+// parameter (key), then the bearer token. An empty key in a header counts
+// as none; an empty query parameter is refused.
 func (c *Checker) Check(r *http.Request) (string, error) {
 	return c.CheckParts(r.Header, r.URL.Query())
 }
 
 // CheckParts is Check for headers and a query the caller parsed already.
 func (c *Checker) CheckParts(header http.Header, query url.Values) (string, error) {
-	if keys := query["key"]; len(keys) > 0 && keys[0] == "" {
-		// The contract gives key a minLength of 1: an empty one is a bad
-		// credential, whatever else the request carries.
-		return SourceQuery, invalid("the key parameter is empty")
+	s := c.cfg.Schemes
+	if len(s.Headers) == 0 && len(s.Query) == 0 && !s.Bearer {
+		return "", nil // the contract asks for no credentials
 	}
-	if key := header.Get("X-API-KEY"); key != "" {
-		return SourceHeader, c.checkKey(key)
+	for _, name := range s.Query {
+		if keys := query[name]; len(keys) > 0 && keys[0] == "" {
+			// The contract gives key a minLength of 1: an empty one is a
+			// bad credential, whatever else the request carries.
+			return QuerySource(name), invalid("the " + name + " parameter is empty")
+		}
 	}
-	if key := query.Get("key"); key != "" {
-		return SourceQuery, c.checkKey(key)
+	for _, name := range s.Headers {
+		if key := header.Get(name); key != "" {
+			return HeaderSource(name), c.checkKey(key)
+		}
 	}
-	if authz := header.Get("Authorization"); authz != "" {
+	for _, name := range s.Query {
+		if key := query.Get(name); key != "" {
+			return QuerySource(name), c.checkKey(key)
+		}
+	}
+	if authz := header.Get("Authorization"); authz != "" && s.Bearer {
 		return SourceBearer, c.checkBearer(authz)
 	}
 	return "", &Error{Kind: ErrMissing}
+}
+
+// Key returns the API key a request carries, where Check looks first, or "".
+func (c *Checker) Key(header http.Header, query url.Values) string {
+	for _, name := range c.cfg.Schemes.Headers {
+		if key := header.Get(name); key != "" {
+			return key
+		}
+	}
+	for _, name := range c.cfg.Schemes.Query {
+		if key := query.Get(name); key != "" {
+			return key
+		}
+	}
+	return ""
 }
 
 func (c *Checker) checkKey(key string) error {

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -11,9 +12,26 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crawlkit/crawlkit/internal/auth"
+	"github.com/crawlkit/crawlkit/internal/spec"
 )
 
 var now = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+// The sources of the embedded contract's API keys.
+var (
+	sourceHeader = auth.HeaderSource("X-API-KEY")
+	sourceQuery  = auth.QuerySource("key")
+)
+
+// embedded are the embedded contract's security schemes.
+func embedded(t testing.TB) auth.Schemes {
+	t.Helper()
+	doc, err := spec.Load(context.Background())
+	require.NoError(t, err)
+	c, err := spec.NewContract(doc)
+	require.NoError(t, err)
+	return auth.Schemes(c.Credentials)
+}
 
 func token(t *testing.T, secret string, claims jwt.MapClaims) string {
 	t.Helper()
@@ -36,20 +54,20 @@ func TestCheck(t *testing.T) {
 		reason  string
 	}{
 		{name: "no credentials", wantErr: auth.ErrMissing},
-		{name: "empty key", query: "key=", source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: "the key parameter is empty"},
-		{name: "empty key beside a good header", query: "key=", header: map[string]string{"X-API-KEY": "good"}, source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: "the key parameter is empty"},
+		{name: "empty key", query: "key=", source: sourceQuery, wantErr: auth.ErrInvalid, reason: "the key parameter is empty"},
+		{name: "empty key beside a good header", query: "key=", header: map[string]string{"X-API-KEY": "good"}, source: sourceQuery, wantErr: auth.ErrInvalid, reason: "the key parameter is empty"},
 		{name: "empty header is none", header: map[string]string{"X-API-KEY": ""}, wantErr: auth.ErrMissing},
 		{name: "empty bearer", header: map[string]string{"Authorization": "Bearer "}, source: auth.SourceBearer, wantErr: auth.ErrInvalid},
-		{name: "any key in the query", query: "key=demo", source: auth.SourceQuery},
-		{name: "any key in the header", header: map[string]string{"X-API-KEY": "sk_live_1"}, source: auth.SourceHeader},
-		{name: "invalid prefix in the query", query: "key=invalid", source: auth.SourceQuery, wantErr: auth.ErrInvalid},
-		{name: "invalid prefix in the header", header: map[string]string{"X-API-KEY": "invalid-key"}, source: auth.SourceHeader, wantErr: auth.ErrInvalid},
-		{name: "control characters", query: "key=a%01b", source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: "it contains control characters"},
-		{name: "listed key", cfg: auth.Config{Keys: []string{"k1", "k2"}}, query: "key=k2", source: auth.SourceQuery},
-		{name: "unlisted key", cfg: auth.Config{Keys: []string{"k1"}}, query: "key=demo", source: auth.SourceQuery, wantErr: auth.ErrInvalid, reason: ""},
-		{name: "header wins over query", header: map[string]string{"X-API-KEY": "good"}, query: "key=invalid", source: auth.SourceHeader},
-		{name: "header wins even when bad", header: map[string]string{"X-API-KEY": "invalid"}, query: "key=good", source: auth.SourceHeader, wantErr: auth.ErrInvalid},
-		{name: "key wins over bearer", query: "key=good", header: map[string]string{"Authorization": "Bearer junk"}, source: auth.SourceQuery},
+		{name: "any key in the query", query: "key=demo", source: sourceQuery},
+		{name: "any key in the header", header: map[string]string{"X-API-KEY": "sk_live_1"}, source: sourceHeader},
+		{name: "invalid prefix in the query", query: "key=invalid", source: sourceQuery, wantErr: auth.ErrInvalid},
+		{name: "invalid prefix in the header", header: map[string]string{"X-API-KEY": "invalid-key"}, source: sourceHeader, wantErr: auth.ErrInvalid},
+		{name: "control characters", query: "key=a%01b", source: sourceQuery, wantErr: auth.ErrInvalid, reason: "it contains control characters"},
+		{name: "listed key", cfg: auth.Config{Keys: []string{"k1", "k2"}}, query: "key=k2", source: sourceQuery},
+		{name: "unlisted key", cfg: auth.Config{Keys: []string{"k1"}}, query: "key=demo", source: sourceQuery, wantErr: auth.ErrInvalid, reason: ""},
+		{name: "header wins over query", header: map[string]string{"X-API-KEY": "good"}, query: "key=invalid", source: sourceHeader},
+		{name: "header wins even when bad", header: map[string]string{"X-API-KEY": "invalid"}, query: "key=good", source: sourceHeader, wantErr: auth.ErrInvalid},
+		{name: "key wins over bearer", query: "key=good", header: map[string]string{"Authorization": "Bearer junk"}, source: sourceQuery},
 		{name: "bearer JWT", header: map[string]string{"Authorization": "Bearer " + valid}, source: auth.SourceBearer},
 		{name: "bearer JWT without exp", header: map[string]string{"Authorization": "bearer " + noExp}, source: auth.SourceBearer},
 		{name: "bearer JWT expired", header: map[string]string{"Authorization": "Bearer " + expired}, source: auth.SourceBearer, wantErr: auth.ErrInvalid, reason: "bearer token: expired"},
@@ -67,6 +85,7 @@ func TestCheck(t *testing.T) {
 			for k, v := range tt.header {
 				r.Header.Set(k, v)
 			}
+			tt.cfg.Schemes = embedded(t)
 			source, err := auth.New(tt.cfg).Check(r)
 			assert.Equal(t, tt.source, source)
 			if tt.wantErr == nil {
@@ -83,4 +102,40 @@ func TestCheck(t *testing.T) {
 			assert.NotContains(t, err.Error(), "s3cret")
 		})
 	}
+}
+
+func TestSchemesComeFromTheContract(t *testing.T) {
+	schemes := embedded(t)
+	assert.Equal(t, auth.Schemes{Headers: []string{"X-API-KEY"}, Query: []string{"key"}, Bearer: true}, schemes)
+	renamed := auth.New(auth.Config{Schemes: auth.Schemes{Headers: []string{"X-Api-Token"}, Query: []string{"api_key"}}})
+	tests := []struct {
+		name, query string
+		header      map[string]string
+		source      string
+		wantErr     error
+	}{
+		{name: "the renamed header", header: map[string]string{"X-Api-Token": "k"}, source: auth.HeaderSource("X-Api-Token")},
+		{name: "the renamed parameter", query: "api_key=k", source: auth.QuerySource("api_key")},
+		{name: "the old header is no credential", header: map[string]string{"X-API-KEY": "k"}, wantErr: auth.ErrMissing},
+		{name: "no bearer scheme, no bearer", header: map[string]string{"Authorization": "Bearer a.b.c"}, wantErr: auth.ErrMissing},
+		{name: "an empty renamed parameter", query: "api_key=", source: auth.QuerySource("api_key"), wantErr: auth.ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, "/crawl/info?id=1&"+tt.query, nil)
+			for k, v := range tt.header {
+				r.Header.Set(k, v)
+			}
+			source, err := renamed.Check(r)
+			assert.Equal(t, tt.source, source)
+			if tt.wantErr == nil {
+				assert.NoError(t, err)
+			} else {
+				assert.ErrorIs(t, err, tt.wantErr)
+			}
+		})
+	}
+	open := auth.New(auth.Config{})
+	_, err := open.Check(httptest.NewRequest(http.MethodGet, "/crawl/info?id=1", nil))
+	assert.NoError(t, err, "a contract without security asks for no credentials")
 }

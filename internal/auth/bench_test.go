@@ -27,7 +27,7 @@ func BenchmarkCheck(b *testing.B) {
 			}
 			r := httptest.NewRequest(http.MethodGet, target, nil)
 			setup(r)
-			c := auth.New(auth.Config{JWTSecret: []byte("s")})
+			c := auth.New(auth.Config{Schemes: embedded(b), JWTSecret: []byte("s")})
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := c.Check(r); err != nil {

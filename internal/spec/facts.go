@@ -60,6 +60,9 @@ type Contract struct {
 	// CrawlStatuses are the values a crawl's status may take, from the 200
 	// schema's enum; nil when it has none.
 	CrawlStatuses []string
+	// Credentials say where credentials come from, by the security
+	// schemes the operation requires.
+	Credentials Credentials
 	// headers are the headers each status requires.
 	headers map[int]map[string]string
 }
@@ -102,6 +105,7 @@ func NewContract(doc *openapi3.T) (*Contract, error) {
 	ex.synthesize(Statuses(op))
 	c := &Contract{Doc: doc, Operation: op, Statuses: Statuses(op), BasePaths: BasePaths(doc), Examples: ex, headers: declaredHeaders(op)}
 	c.CrawlStatuses = c.crawlStatuses()
+	c.Credentials = credentials(doc, op)
 	return c, nil
 }
 

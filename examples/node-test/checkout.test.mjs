@@ -3,7 +3,7 @@
 // app asked for and got, and the mock is reset after each.
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { start } from "crawlkit";
+import { start } from "@crawlkit/cli";
 import { crawlSummary } from "./app.mjs";
 
 let mock;

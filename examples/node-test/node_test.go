@@ -37,8 +37,8 @@ func TestNodeTests(t *testing.T) {
 	require.NoError(t, err, string(out))
 
 	app := filepath.Join(tmp, "app")
-	require.NoError(t, os.MkdirAll(filepath.Join(app, "node_modules"), 0o755))
-	require.NoError(t, os.Symlink(filepath.Join(root, "npm", "crawlkit"), filepath.Join(app, "node_modules", "crawlkit")))
+	require.NoError(t, os.MkdirAll(filepath.Join(app, "node_modules", "@crawlkit"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(root, "npm", "crawlkit"), filepath.Join(app, "node_modules", "@crawlkit", "cli")))
 	var files []string
 	for _, pattern := range []string{"*.mjs", "../../npm/crawlkit/test/*.test.mjs"} {
 		matches, err := filepath.Glob(pattern)

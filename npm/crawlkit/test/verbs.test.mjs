@@ -3,7 +3,7 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { start, AdminError } from "crawlkit";
+import { start, AdminError } from "@crawlkit/cli";
 
 const require = createRequire(import.meta.url);
 let mock;
@@ -140,7 +140,7 @@ test("with an admin token, the verbs send it", async () => {
 });
 
 test("CommonJS has the verbs too", () => {
-  const cjs = require("crawlkit");
+  const cjs = require("@crawlkit/cli");
   assert.equal(cjs.AdminError, AdminError);
   assert.equal(typeof cjs.start, "function");
 });

@@ -169,7 +169,7 @@ func (run *runner) coherence(c *crawl.Crawl, now time.Time, schemaPointers []str
 	}
 	var out []Finding
 	for _, p := range crawl.Check(c, now) {
-		if p.ReadsAny(schemaPointers) {
+		if p.ReadsAny(schemaPointers) || p.ReadsAny(run.unsure) {
 			continue
 		}
 		out = append(out, Finding{Check: CheckCoherence, Pointer: "/data" + p.Pointer, Message: p.Message + " (" + p.Rule + ")",

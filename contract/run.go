@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
+	schemawalk "github.com/crawlkit/crawlkit/internal/shape"
 	"github.com/crawlkit/crawlkit/internal/spec"
 	"github.com/crawlkit/crawlkit/internal/validate"
 )
@@ -25,7 +26,10 @@ type runner struct {
 	validator *validate.Validator
 	contract  *spec.Contract
 	shape     *shape
-	redact    *strings.Replacer
+	// unsure are the fields the coherence rules read that the contract in
+	// use drops or makes otherwise: rules reading them are left out.
+	unsure []string
+	redact *strings.Replacer
 	// decoding lets one large body at a time be decoded: a JSON tree takes
 	// many times its body's bytes, and a run holds one such tree, not
 	// Concurrency of them.
@@ -68,6 +72,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	run := &runner{cfg: r, client: r.httpClient(), validator: v, contract: v.Contract(), shape: newShape(), redact: redactor(r.APIKey, r.Bearer),
 		decoding: make(chan struct{}, 1)}
+	if cfg.Spec != nil {
+		shaper, err := schemawalk.For(ctx, run.contract)
+		if err != nil {
+			return nil, err
+		}
+		run.unsure = shaper.Changed()
+	}
 	for _, status := range run.contract.Statuses {
 		run.shape.document(run.contract.BodySchema(status), "", 0)
 	}

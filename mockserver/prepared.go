@@ -169,13 +169,13 @@ func (s *Server) crawlAnswer(ctx context.Context, key cacheKey, size int, build 
 		release()
 		return nil, err
 	}
-	data := s.shaper.Crawl(c, key.seed)
-	violations := s.check(ctx, data)
+	body := s.shaper.Body(c, key.seed)
+	violations := s.check(ctx, body)
 	if len(violations) > 0 || c.Screenshots == nil || !s.shaper.Identity() {
 		// A crawl that breaks the contract is encoded whole, before its
 		// status is sent: it may not encode at all, and the stream writes
 		// screenshot lists only, of the generator's own crawls.
-		body, err := encodeCrawl(c.ID, data)
+		body, err := encodeCrawl(c.ID, body)
 		release()
 		if err != nil {
 			return nil, err
@@ -195,9 +195,9 @@ func (s *Server) prepareCrawl(ctx context.Context, key cacheKey, build func() (*
 	if err != nil {
 		return nil, err
 	}
-	data := s.shaper.Crawl(c, key.seed)
-	violations := s.check(ctx, data)
-	body, err := encodeCrawl(c.ID, data)
+	value := s.shaper.Body(c, key.seed)
+	violations := s.check(ctx, value)
+	body, err := encodeCrawl(c.ID, value)
 	if err != nil {
 		return nil, err
 	}
@@ -206,10 +206,10 @@ func (s *Server) prepareCrawl(ctx context.Context, key cacheKey, build func() (*
 	return p, nil
 }
 
-// check is the success body of a crawl, as the shaper made it, checked
-// against the contract.
-func (s *Server) check(ctx context.Context, data any) validate.Violations {
-	return s.validator.Value(ctx, http.StatusOK, envelope.NewSuccess(data))
+// check is the 200 body of a crawl, as the shaper made it, checked against
+// the contract.
+func (s *Server) check(ctx context.Context, body any) validate.Violations {
+	return s.validator.Value(ctx, http.StatusOK, body)
 }
 
 // generatedBody is the whole body of a generated crawl, for a fault that
@@ -233,8 +233,8 @@ func (s *Server) generatedBody(ctx context.Context, p *negotiate.Plan, id int64)
 	return prep.body, nil
 }
 
-func encodeCrawl(id int64, data any) ([]byte, error) {
-	b, err := json.Marshal(envelope.NewSuccess(data))
+func encodeCrawl(id int64, body any) ([]byte, error) {
+	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("encode crawl %d: %w", id, err)
 	}

@@ -74,7 +74,7 @@ func TestLargeCrawlIsStreamedThenCached(t *testing.T) {
 	defer ts.Close()
 	c, err := s.crawls(0).Crawl(5000, generate.Options{Status: "finished", Screenshots: 1500, SetScreenshots: true})
 	require.NoError(t, err)
-	want, err := encodeCrawl(c.ID, c)
+	want, err := encodeCrawl(c.ID, envelope.NewSuccess(c))
 	require.NoError(t, err)
 
 	for i, streamed := range []bool{true, true, false} {

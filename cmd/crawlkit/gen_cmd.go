@@ -12,7 +12,6 @@ import (
 
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/internal/crawl"
-	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/generate"
 	"github.com/crawlkit/crawlkit/internal/negotiate"
 	"github.com/crawlkit/crawlkit/internal/ruleset"
@@ -149,7 +148,7 @@ func genBody(cmd *cobra.Command, o *genOptions, opts generate.Options, now time.
 	if err != nil {
 		return nil, usageError{err}
 	}
-	out, err := json.MarshalIndent(envelope.NewSuccess(shaper.Crawl(c, p.Seed)), "", "  ")
+	out, err := json.MarshalIndent(shaper.Body(c, p.Seed), "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encode crawl: %w", err)
 	}

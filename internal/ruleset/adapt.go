@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -29,12 +30,19 @@ func adaptShipped(fixtures fs.FS, c *spec.Contract) (fs.FS, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &overlay{FS: fixtures, files: map[string][]byte{}}
+	o := &overlay{FS: fixtures, files: map[string][]byte{}, hidden: map[string]bool{}}
 	var warnings []string
+	schema := c.BodySchema(http.StatusOK)
+	_, hasData := schema.Properties["data"]
 	for _, name := range names {
 		mine, err1 := fs.ReadFile(fixtures, name)
 		shipped, err2 := fs.ReadFile(crawlkit.Fixtures(), name)
 		if err1 != nil || err2 != nil || !bytes.Equal(mine, shipped) {
+			continue
+		}
+		if !hasData {
+			o.hidden[name] = true
+			warnings = append(warnings, fmt.Sprintf("shipped fixture %s left out: the contract's 200 body has no data, the crawl the fixture holds", name))
 			continue
 		}
 		dec := json.NewDecoder(bytes.NewReader(shipped))
@@ -43,7 +51,7 @@ func adaptShipped(fixtures fs.FS, c *spec.Contract) (fs.FS, []string, error) {
 		if err := dec.Decode(&body); err != nil {
 			return nil, nil, fmt.Errorf("shipped fixture %s: %w", name, err)
 		}
-		adapted, changes := shape.Adapt(c.BodySchema(http.StatusOK), body, adaptSeed, fixtureID(body))
+		adapted, changes := shape.Adapt(schema, body, adaptSeed, fixtureID(body))
 		if len(changes) == 0 {
 			continue
 		}
@@ -123,10 +131,11 @@ func lastPart(msg string) string {
 	return msg
 }
 
-// overlay is a file system whose files are replaced by others.
+// overlay is a file system whose files are replaced by others, or hidden.
 type overlay struct {
 	fs.FS
-	files map[string][]byte
+	files  map[string][]byte
+	hidden map[string]bool
 }
 
 // ReadFile returns the replacement of name, or else the file itself.
@@ -137,5 +146,14 @@ func (o *overlay) ReadFile(name string) ([]byte, error) {
 	return fs.ReadFile(o.FS, name)
 }
 
-// ReadDir lists the underlying folder.
-func (o *overlay) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(o.FS, name) }
+// ReadDir lists the underlying folder, less the hidden files.
+func (o *overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(o.FS, name)
+	return slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return name == "." && o.hidden[e.Name()] }), err
+}
+
+// Glob lists the underlying folder's matches, less the hidden files.
+func (o *overlay) Glob(pattern string) ([]string, error) {
+	names, err := fs.Glob(o.FS, pattern)
+	return slices.DeleteFunc(names, func(n string) bool { return o.hidden[n] }), err
+}

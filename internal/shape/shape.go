@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
+	"github.com/crawlkit/crawlkit/internal/envelope"
 	"github.com/crawlkit/crawlkit/internal/schemagen"
 	"github.com/crawlkit/crawlkit/internal/spec"
 )
@@ -25,6 +26,9 @@ import (
 // concurrent use.
 type Shaper struct {
 	plan *plan
+	// whole, when set, is a 200 body schema without the success envelope's
+	// data: bodies are made from it whole, the crawl left aside.
+	whole *openapi3.Schema
 }
 
 // New compiles the shaping of the crawl, the data of a 200 body, for
@@ -32,9 +36,12 @@ type Shaper struct {
 // embedded contract, whose values the generator makes. A nil schema
 // shapes nothing.
 func New(schema, base *openapi3.Schema) *Shaper {
+	if schema == nil {
+		return &Shaper{}
+	}
 	data := property(schema, "data")
 	if data == nil {
-		return &Shaper{}
+		return &Shaper{whole: schema}
 	}
 	p := compile(reflect.TypeFor[crawl.Crawl](), data, property(base, "data"), 0)
 	if p.identity() {
@@ -44,7 +51,48 @@ func New(schema, base *openapi3.Schema) *Shaper {
 }
 
 // Identity reports whether crawls are sent as the generator makes them.
-func (s *Shaper) Identity() bool { return s.plan == nil }
+func (s *Shaper) Identity() bool { return s.plan == nil && s.whole == nil }
+
+// Body returns the 200 body for crawl c, made with seed: the API's success
+// envelope around the crawl as Crawl lays it, or, for a contract whose 200
+// body has no data, a body made from its schema alone.
+func (s *Shaper) Body(c *crawl.Crawl, seed uint64) any {
+	if s.whole != nil {
+		return schemagen.Value(s.whole, seed, c.ID, "")
+	}
+	return envelope.NewSuccess(s.Crawl(c, seed))
+}
+
+// Changed lists the fields the generator knows whose values the contract
+// does not take as they are, by JSON pointer below data ("*" for any
+// index): fields it drops, and fields made from its schema. Coherence
+// rules that read them say nothing of a crawl of that contract.
+func (s *Shaper) Changed() []string {
+	if s.plan == nil {
+		return nil
+	}
+	var out []string
+	var walk func(p *plan, at string)
+	walk = func(p *plan, at string) {
+		for _, name := range p.droppedNames {
+			out = append(out, at+"/"+name)
+		}
+		for _, f := range p.fields {
+			switch {
+			case f.regen || f.schema != nil:
+				out = append(out, at+"/"+f.name)
+			case f.sub != nil:
+				next := at + "/" + f.name
+				if f.slice {
+					next += "/*"
+				}
+				walk(f.sub, next)
+			}
+		}
+	}
+	walk(s.plan, "")
+	return out
+}
 
 // Crawl returns c as the contract wants it, for a crawl made with seed: a
 // pointer to a struct made for the contract (its fields those of crawl.Crawl
@@ -65,8 +113,10 @@ type plan struct {
 	fields []field
 	// extra are the schema's properties the struct does not have.
 	extra []extra
-	// dropped counts the struct's fields the schema does not have.
-	dropped int
+	// dropped counts the struct's fields the schema does not have, and
+	// droppedNames names them.
+	dropped      int
+	droppedNames []string
 	// typ is the struct type made for the schema: fields, then extra.
 	typ reflect.Type
 }
@@ -82,6 +132,8 @@ type field struct {
 	// regen: the Go value's type does not fit the schema's; the value is
 	// always made from schema.
 	regen bool
+	// slice: the field is a slice of what sub shapes.
+	slice bool
 }
 
 type extra struct {
@@ -117,9 +169,10 @@ func compile(t reflect.Type, s, base *openapi3.Schema, depth int) *plan {
 		prop, ok := props[name]
 		if !ok && props != nil {
 			p.dropped++
+			p.droppedNames = append(p.droppedNames, name)
 			continue
 		}
-		f := field{name: name, index: i}
+		f := field{name: name, index: i, slice: sf.Type.Kind() == reflect.Slice}
 		if prop != nil {
 			f.regen = !fits(sf.Type, prop)
 			if f.regen || narrower(prop, baseProps[name]) {

@@ -81,6 +81,9 @@ func ReadFile(path string) ([]byte, error) {
 		}
 		return nil, &Error{File: path, Msg: fmt.Sprintf("cannot read it: %v", err), err: err}
 	}
+	if b == nil {
+		b = []byte{} // an empty file is a document, refused as such, never none
+	}
 	return b, nil
 }
 

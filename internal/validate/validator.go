@@ -50,11 +50,12 @@ func Load(ctx context.Context) (*Validator, error) {
 }
 
 // LoadData returns a validator for the contract data holds (YAML or JSON),
-// named name in errors; empty data is the embedded contract.
+// named name in errors; nil data is the embedded contract (an empty file
+// is refused).
 func LoadData(ctx context.Context, name string, data []byte) (*Validator, error) {
 	var doc *openapi3.T
 	var err error
-	if len(data) == 0 {
+	if data == nil {
 		doc, err = spec.Load(ctx)
 	} else {
 		doc, err = spec.LoadData(ctx, name, data)

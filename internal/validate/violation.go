@@ -2,6 +2,7 @@ package validate
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -89,6 +90,10 @@ func collect(err error, out *Violations, reason func(*openapi3.SchemaError, stri
 			collect(inner, out, reason)
 		}
 	case *openapi3.SchemaError:
+		if vs := jsonSchemaViolations(e.Reason); vs != nil {
+			*out = append(*out, vs...)
+			return
+		}
 		pointer := Pointer(e.JSONPointer())
 		*out = append(*out, Violation{Pointer: pointer, Reason: reason(e, pointer)})
 	case *openapi3filter.ParseError:
@@ -109,4 +114,39 @@ func parseErrReason(e *openapi3filter.ParseError) string {
 		return e.Cause.Error()
 	}
 	return e.Reason
+}
+
+// jsonSchemaLine is one line of the JSON Schema 2020-12 validator's error
+// tree, which kin-openapi uses for OpenAPI 3.1 documents: "  - at '/data':
+// missing properties 'a', 'b'".
+var jsonSchemaLine = regexp.MustCompile(`^(\s*)- at '([^']*)': (.*)$`)
+
+// jsonSchemaViolations turns the error tree of the JSON Schema validator
+// (one opaque text for the whole body) into a violation a leaf, at the
+// leaf's pointer; nil when reason is not such a tree.
+func jsonSchemaViolations(reason string) Violations {
+	if !strings.HasPrefix(reason, "jsonschema validation failed") {
+		return nil
+	}
+	type line struct {
+		depth           int
+		pointer, reason string
+	}
+	var lines []line
+	for _, l := range strings.Split(reason, "\n") {
+		if m := jsonSchemaLine.FindStringSubmatch(l); m != nil {
+			lines = append(lines, line{depth: len(m[1]), pointer: m[2], reason: m[3]})
+		}
+	}
+	var out Violations
+	for i, l := range lines {
+		if i+1 < len(lines) && lines[i+1].depth > l.depth {
+			continue // not a leaf: its children say what is wrong
+		}
+		out = append(out, Violation{Pointer: l.pointer, Reason: l.reason})
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }

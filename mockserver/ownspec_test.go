@@ -145,3 +145,21 @@ func TestEmbeddedSpecSendsTheGeneratorsCrawlsAsTheyAre(t *testing.T) {
 
 // ownSpecDay pins generated crawls in time.
 var ownSpecDay = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+
+func TestEvolvedStatusInAProgression(t *testing.T) {
+	srv, ts := newEvolvedMock(t)
+	_, err := srv.AddScenarios(context.Background(), []byte(`
+scenarios:
+  - name: pauses
+    match: {id: 4242}
+    respond: {progression: {statuses: [in_queue, processing, paused, processing, finished], screenshots: 6}}
+`))
+	require.NoError(t, err)
+	var seen []string
+	for range 6 {
+		status, h, body := ask(t, ts.URL+"/crawl/info?key=k&id=4242")
+		require.Equal(t, http.StatusOK, status, h.Get(mockserver.ViolationsHeader))
+		seen = append(seen, body["data"].(map[string]any)["status"].(string))
+	}
+	assert.Equal(t, []string{"in_queue", "processing", "paused", "processing", "finished", "finished"}, seen)
+}

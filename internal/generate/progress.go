@@ -43,11 +43,11 @@ func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int)
 	case crawl.StatusInQueue:
 		c.Started, c.TotalDiscovered, c.Processed, c.Failed = 0, 0, 0, 0
 		c.Screenshots = []crawl.Screenshot{}
-	case crawl.StatusProcessing:
+	case crawl.StatusProcessing, statusOf(c.Status):
 		// This is processing step `step` of `steps`.
 		step, steps := 0, 0
 		for i, s := range statuses[:last] {
-			if s == crawl.StatusProcessing {
+			if running(s) {
 				steps++
 				if i <= poll {
 					step++
@@ -69,4 +69,17 @@ func (g *Generator) Progress(id int64, statuses []string, screenshots, poll int)
 		return nil, fmt.Errorf("progression of crawl %d: %q before the last status", id, c.Status)
 	}
 	return &c, nil
+}
+
+// running reports whether a progression step is a crawl still taking
+// pages: processing, or a status the contract adds.
+func running(s string) bool { return s == crawl.StatusProcessing || !validStatus(s) }
+
+// statusOf is s when the generator does not know it, to be made as a
+// crawl still running; "" otherwise.
+func statusOf(s string) string {
+	if validStatus(s) {
+		return ""
+	}
+	return s
 }

@@ -299,7 +299,7 @@ func Problems(r *Rule, env Env) []Problem {
 		}
 	}
 	if p := resp.Progression; p != nil {
-		if err := validProgression(p.Statuses); err != nil {
+		if err := validProgression(p.Statuses, env.crawlStatuses()); err != nil {
 			add("respond.progression.statuses", "respond.progression: %s", err)
 		}
 		switch n := p.Size(); {

@@ -264,7 +264,7 @@ func (d Delay) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 // validProgression says whether statuses make a progression: running ones,
 // in_queue before processing, then a final status, or a running one it
 // stays in (a stalled crawl).
-func validProgression(statuses []string) error {
+func validProgression(statuses, contract []string) error {
 	if len(statuses) < 1 {
 		return fmt.Errorf("a progression needs at least one status: in_queue, processing, then finished, error or cancelled")
 	}
@@ -276,13 +276,27 @@ func validProgression(statuses []string) error {
 			return fmt.Errorf("in_queue cannot follow processing")
 		case s == crawl.StatusProcessing:
 			seenProcessing = true
+		case slices.Contains(contract, s) && !slices.Contains(crawl.Statuses[:], s):
+			// A status the contract adds: a step of a crawl still running.
+			seenProcessing = true
 		case s == crawl.StatusInQueue:
 		case crawl.Final(s) && last:
 		case crawl.Final(s):
 			return fmt.Errorf("%q ends a crawl: it can only be the last status", s)
 		default:
-			return fmt.Errorf("%q is not a crawl status (in_queue, processing, finished, error, cancelled)", s)
+			return fmt.Errorf("%q is not a crawl status (%s)", s, strings.Join(append(slices.Clone(crawl.Statuses[:]), unknownTo(contract)...), ", "))
 		}
 	}
 	return nil
+}
+
+// unknownTo lists the statuses of contract the generator does not know.
+func unknownTo(contract []string) []string {
+	var out []string
+	for _, s := range contract {
+		if !slices.Contains(crawl.Statuses[:], s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

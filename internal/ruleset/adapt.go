@@ -2,6 +2,7 @@ package ruleset
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -14,7 +15,7 @@ import (
 	"github.com/crawlkit/crawlkit"
 	"github.com/crawlkit/crawlkit/internal/scenario"
 	"github.com/crawlkit/crawlkit/internal/shape"
-	"github.com/crawlkit/crawlkit/internal/spec"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // adaptSeed seeds the fields made for shipped fixtures under another
@@ -25,7 +26,8 @@ const adaptSeed = 1
 // bytes are the shipped file's) over contract c, which is not the
 // embedded one: missing required fields made, fields c lacks dropped. It
 // returns the fixtures to load and one warning a fixture changed.
-func adaptShipped(fixtures fs.FS, c *spec.Contract) (fs.FS, []string, error) {
+func adaptShipped(ctx context.Context, fixtures fs.FS, v *validate.Validator) (fs.FS, []string, error) {
+	c := v.Contract()
 	names, err := fs.Glob(fixtures, "*.json")
 	if err != nil {
 		return nil, nil, err
@@ -52,12 +54,19 @@ func adaptShipped(fixtures fs.FS, c *spec.Contract) (fs.FS, []string, error) {
 			return nil, nil, fmt.Errorf("shipped fixture %s: %w", name, err)
 		}
 		adapted, changes := shape.Adapt(schema, body, adaptSeed, fixtureID(body))
-		if len(changes) == 0 {
+		if len(changes) == 0 && len(v.JSONResponse(ctx, http.StatusOK, shipped)) == 0 {
 			continue
 		}
 		b, err := json.MarshalIndent(adapted, "", "  ")
 		if err != nil {
 			return nil, nil, fmt.Errorf("shipped fixture %s: %w", name, err)
+		}
+		if vs := v.JSONResponse(ctx, http.StatusOK, b); len(vs) > 0 {
+			// A value the contract narrows (a bound, a length, a format):
+			// not the user's file, so left out rather than refused.
+			o.hidden[name] = true
+			warnings = append(warnings, fmt.Sprintf("shipped fixture %s left out: it breaks the contract in use at %s", name, vs[0]))
+			continue
 		}
 		o.files[name] = b
 		warnings = append(warnings, fmt.Sprintf("shipped fixture %s adapted to the contract in use: %s", name, summarize(changes)))

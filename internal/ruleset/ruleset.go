@@ -116,7 +116,7 @@ func Load(ctx context.Context, src Sources, v *validate.Validator, runtime []sce
 	var warnings []string
 	env := scenario.Env{Contract: v.Contract(), HasFixture: func(string) bool { return false }}
 	if src.Fixtures != nil && src.Adapt {
-		adapted, w, err := adaptShipped(src.Fixtures, v.Contract())
+		adapted, w, err := adaptShipped(ctx, src.Fixtures, v)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package shape
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 
@@ -115,9 +116,13 @@ func items(s *openapi3.Schema) *openapi3.Schema {
 	return s.Items.Value
 }
 
-// narrower reports whether s has an enum that leaves out a value base
-// allows: the generator, which keeps to base, may make a value s refuses.
+// narrower reports whether s may refuse a value base allows: the
+// generator, which keeps to base, may make one. An enum that leaves out a
+// value of base's, or bounds, lengths, a pattern or a format of its own.
 func narrower(s, base *openapi3.Schema) bool {
+	if base != nil && !sameLimits(s, base) {
+		return true
+	}
 	if len(s.Enum) == 0 {
 		return false
 	}
@@ -162,4 +167,31 @@ func number(v any) (float64, bool) {
 		return rv.Float(), true
 	}
 	return 0, false
+}
+
+// sameLimits reports whether s and base bound their values alike (leaving
+// enums aside).
+func sameLimits(s, base *openapi3.Schema) bool {
+	eq := func(a, b *float64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+	equ := func(a, b *uint64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+	return eq(s.Min, base.Min) && eq(s.Max, base.Max) && eq(s.MultipleOf, base.MultipleOf) &&
+		s.MinLength == base.MinLength && equ(s.MaxLength, base.MaxLength) &&
+		s.MinItems == base.MinItems && equ(s.MaxItems, base.MaxItems) &&
+		s.Pattern == base.Pattern && s.Format == base.Format &&
+		s.ExclusiveMin.IsTrue() == base.ExclusiveMin.IsTrue() && s.ExclusiveMax.IsTrue() == base.ExclusiveMax.IsTrue() &&
+		eq(s.ExclusiveMin.Value, base.ExclusiveMin.Value) && eq(s.ExclusiveMax.Value, base.ExclusiveMax.Value)
+}
+
+// fitsSchema reports whether v, a Go value of a known field, keeps s: its
+// enum, and its limits as kin-openapi judges them.
+func fitsSchema(s *openapi3.Schema, v any) bool {
+	if len(s.Enum) > 0 && !inEnum(s.Enum, v) {
+		return false
+	}
+	var decoded any
+	b, err := json.Marshal(v)
+	if err != nil || json.Unmarshal(b, &decoded) != nil {
+		return false
+	}
+	return s.VisitJSON(decoded, openapi3.MultiErrors()) == nil
 }

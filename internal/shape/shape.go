@@ -126,8 +126,9 @@ type field struct {
 	index int
 	// sub shapes a struct, or the items of a slice of structs.
 	sub *plan
-	// schema is set when the known value may not fit it: a value outside
-	// its enum is made from it.
+	// schema is set when the known value may not fit it (an enum or limits
+	// narrower than the embedded contract's): a value it refuses is made
+	// from it.
 	schema *openapi3.Schema
 	// regen: the Go value's type does not fit the schema's; the value is
 	// always made from schema.
@@ -268,7 +269,7 @@ func (w walker) fill(p *plan, src, dst reflect.Value, at string) {
 			w.fill(f.sub, fv, out, at+"/"+f.name)
 		case f.schema != nil:
 			v := fv.Interface()
-			if !inEnum(f.schema.Enum, v) {
+			if !fitsSchema(f.schema, v) {
 				v = schemagen.Value(f.schema, w.seed, w.id, at+"/"+f.name)
 			}
 			setAny(out, v)

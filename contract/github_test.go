@@ -47,7 +47,7 @@ func TestGitHubAnnotations(t *testing.T) {
 	require.NoError(t, githubReport().WriteGitHubAnnotations(&b))
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
 	assert.Equal(t, []string{
-		"::error title=found/key-header::status 200: [schema] /data/id: \"12%25, a: b\"%0D%0Anext | <b>x</b> is not an integer (and 1 more finding(s))",
+		"::error title=found/key-header::status 200: [schema] /data/id: \"12%25, a: b\"\\u000d\\u000anext | <b>x</b> is not an integer (and 1 more finding(s))",
 		"::error title=generated/07-id%3Aa%2Cb::[transport] no answer within 5s",
 		"::warning title=crawlkit contract%3A coherence::1 finding(s) in 1 case(s); first in found/key-query: [coherence] processed 5 > total_discovered 3",
 		"::warning title=crawlkit contract%3A drift::2 finding(s) in 2 case(s); first in found/key-query: [drift] /data/extra: a field the contract does not describe",
@@ -66,13 +66,13 @@ func TestGitHubSummary(t *testing.T) {
 	md := b.String()
 	assert.Contains(t, md, "### crawlkit contract failed: http://127.0.0.1:8080/api/v1\n")
 	assert.Contains(t, md, "| 2 | 0 | 2 | 1 | 0 |\n", "the counts")
-	assert.Contains(t, md, "| found/key-header | 200 | \\[schema\\] /data/id: \"12%, a: b\" next \\| &lt;b&gt;x&lt;/b&gt; is not an integer | 2 |\n",
-		"a failed case, its first finding one escaped line")
+	assert.Contains(t, md, "| found/key-header | 200 | \\[schema\\] /data/id: \"12%, a: b\"\\\\u000d\\\\u000anext \\| &lt;b&gt;x&lt;/b&gt; is not an integer | 2 |\n",
+		"a failed case, its first finding one escaped line, control characters written out as the text report writes them")
 	assert.Contains(t, md, "| generated/07-id:a,b | none | \\[transport\\] no answer within 5s | 1 |\n")
 	assert.Contains(t, md, "| drift | 2 | 2 | found/key-query: \\[drift\\] /data/extra: a field the contract does not describe |\n")
 	assert.Contains(t, md, "| statuses | 200 ×3, 500 never |\n")
 	assert.Contains(t, md, "| /data/status | error never, finished ×2 |\n")
-	assert.Contains(t, md, "| fields never seen with a value | 2 (listed in the JSON report, and with --verbose) |\n")
+	assert.Contains(t, md, "| fields never seen with a value | 2 (listed in the JSON report, and in a verbose one) |\n")
 	assert.NotContains(t, md, "cookie", "the fields never seen are counted, not listed")
 
 	b.Reset()
@@ -91,7 +91,7 @@ func TestGitHubSummary(t *testing.T) {
 func TestTextReportCountsTheFieldsNeverSeen(t *testing.T) {
 	var b strings.Builder
 	require.NoError(t, githubReport().WriteText(&b))
-	assert.Contains(t, b.String(), "  never seen with a value: 2 fields (listed in the JSON report, and with --verbose)\n")
+	assert.Contains(t, b.String(), "  never seen with a value: 2 fields (listed in the JSON report, and in a verbose one)\n")
 	assert.NotContains(t, b.String(), "cookie")
 
 	b.Reset()

@@ -24,4 +24,4 @@ func reportOptions(opts []ReportOption) reportOpts {
 
 // neverSeenWhere says where the fields never seen are listed when a report
 // only counts them.
-const neverSeenWhere = "listed in the JSON report, and with --verbose"
+const neverSeenWhere = "listed in the JSON report, and in a verbose one"

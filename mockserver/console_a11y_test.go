@@ -247,4 +247,6 @@ const journalWithResponse = `onRequest({time: new Date().toISOString(), method: 
 onRequest({time: new Date().toISOString(), method: "GET", url: "/crawl/info?id=9001&key=REDACTED", crawl_id: 9001,
   status: 404, duration_ms: 225.305, request_id: "req_1", answered_by: "scenario not-found",
   response: {headers: {"Content-Type": "application/json; charset=utf-8", "X-Request-Id": "req_1"},
-    body: JSON.stringify({success: false, error: "Crawl not found", code: "NOT_FOUND", details: {request_id: "req_1"}}), body_truncated: false}});`
+    body: JSON.stringify({success: false, error: "Crawl not found", code: "NOT_FOUND", details: {request_id: "req_1"}}), body_truncated: false}});
+onRequest({time: new Date().toISOString(), method: "GET", url: "/crawl/info?id=9003&key=REDACTED", crawl_id: 9003,
+  status: 0, duration_ms: 3, request_id: "req_3", answered_by: "scenario gone", fault: "reset"});`

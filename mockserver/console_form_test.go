@@ -220,14 +220,14 @@ func TestConsoleTry(t *testing.T) {
 	p.openTab("journal")
 	p.do(chromedp.Evaluate[chromedp.Void](journalWithResponse))
 	whole, cut := `#journal-list li[data-crawl-id="9001"]`, `#journal-list li[data-crawl-id="9002"]`
-	p.do(chromedp.Click(whole+" summary"), chromedp.Click(cut+" summary"), chromedp.Click(`#journal-list li[data-crawl-id="4300"] summary`))
+	p.do(chromedp.Click(whole+" summary"), chromedp.Click(cut+" summary"), chromedp.Click(`#journal-list li[data-crawl-id="9003"] summary`))
 	assert.Contains(t, p.text(whole+" summary"), "225 ms", "durations rounded")
 	assert.Contains(t, p.text(whole), "X-Request-Id")
 	assert.Contains(t, p.text(whole), `"code": "NOT_FOUND"`, "the body, pretty-printed")
 	assert.Contains(t, p.text(cut), "Cut at 16 KiB")
 	assert.Contains(t, p.text(cut+" summary"), "200 fault")
 	assert.Contains(t, p.text(cut+" summary"), "< 1 ms")
-	assert.NotContains(t, p.text(`#journal-list li[data-crawl-id="4300"]`), "Response body", "an entry without a response")
+	assert.NotContains(t, p.text(`#journal-list li[data-crawl-id="9003"]`), "Response body", "an entry without a response")
 	assert.Empty(t, p.problems())
 }
 

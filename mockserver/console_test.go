@@ -102,7 +102,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.SetValue(`#scenario-yaml`, "scenarios:\n  - name: broken\n    respond: [1]\n"),
 		chromedp.Click(`#add-scenario button[type="submit"]`),
 	))
-	waitText(`#scenario-errors`, "line 3 (respond: [1]): respond holds a list")
+	waitText(`#scenario-errors`, `line 3 (respond: [1]): scenario "broken": respond holds a list`)
 
 	// Progressions: poll one twice, see its step, reset it.
 	for range 2 {

@@ -167,7 +167,7 @@ func TestPactAdminRoute(t *testing.T) {
 	srv, err := mockserver.New(ctx, mockserver.Config{})
 	require.NoError(t, err)
 	rec := httptest.NewRecorder()
-	loopback := httptest.NewRequest(http.MethodPost, "/__crawlkit/pact", nil)
+	loopback := adminRequest(http.MethodPost, "/__crawlkit/pact")
 	loopback.RemoteAddr = "127.0.0.1:40000"
 	srv.ServeHTTP(rec, loopback)
 	assert.Equal(t, http.StatusNotFound, rec.Code)
@@ -178,20 +178,28 @@ func TestPactAdminRoute(t *testing.T) {
 	guarded, err := mockserver.New(ctx, mockserver.Config{AdminToken: "tok", PactOut: filepath.Join(t.TempDir(), "p.json")})
 	require.NoError(t, err)
 	rec = httptest.NewRecorder()
-	guarded.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/__crawlkit/pact", nil))
+	guarded.ServeHTTP(rec, adminRequest(http.MethodPost, "/__crawlkit/pact"))
 	assert.NotEqual(t, http.StatusOK, rec.Code, "behind the admin guard")
 	rec = httptest.NewRecorder()
-	req := httptest.NewRequest(http.MethodPost, "/__crawlkit/pact", nil)
+	req := adminRequest(http.MethodPost, "/__crawlkit/pact")
 	req.Header.Set(mockserver.AdminTokenHeader, "tok")
 	guarded.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Contains(t, rec.Body.String(), `"pactSpecification"`)
 	rec = httptest.NewRecorder()
-	req = httptest.NewRequest(http.MethodGet, "/__crawlkit/pact", nil)
+	req = adminRequest(http.MethodGet, "/__crawlkit/pact")
 	req.Header.Set(mockserver.AdminTokenHeader, "tok")
 	guarded.ServeHTTP(rec, req)
 	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
 
 	_, err = mockserver.New(ctx, mockserver.Config{PactOut: filepath.Join(t.TempDir(), "none", "p.json")})
 	require.Error(t, err, "a pact no one could write is refused at start")
+}
+
+// adminRequest is a request to the admin API as a local client sends it:
+// to a loopback name, which the admin API asks of every Host.
+func adminRequest(method, target string) *http.Request {
+	r := httptest.NewRequest(method, target, nil)
+	r.Host = "localhost"
+	return r
 }

@@ -238,7 +238,7 @@ func (s *Server) Catalog() Catalog {
 		}
 		c.Entries = append(c.Entries, CatalogEntry{
 			Name: r.Name, Description: r.Description, IDs: r.Match.ID.String(),
-			Try: tryURL(r.Match.ID.First()), Source: source, OffContract: r.Respond.OffContract,
+			Try: tryURL(r.Match.ID.First()), Source: source, OffContract: offContract(&r.Respond, s.contract),
 			Group: catalogGroup(&r, s.contract), Fault: r.Respond.Fault,
 		})
 	}

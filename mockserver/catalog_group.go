@@ -35,11 +35,18 @@ func catalogGroup(r *scenario.Rule, contract *spec.Contract) string {
 		return GroupProgressions
 	case !resp.Delay.IsZero():
 		return GroupSlow
-	case resp.OffContract:
+	case offContract(resp, contract):
 		return GroupOffContract
 	case status >= 400:
 		return GroupErrors
 	default:
 		return GroupCrawls
 	}
+}
+
+// offContract reports whether a rule answers off the contract in use: one
+// marked so, for a status the contract does not document (a status the
+// contract documents is answered on it, off_contract or not).
+func offContract(resp *scenario.Respond, contract *spec.Contract) bool {
+	return resp.OffContract && (resp.Body != nil || !contract.Documented(resp.Status))
 }

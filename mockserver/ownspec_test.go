@@ -63,6 +63,12 @@ func TestEvolvedSpecKeepsEveryAnswerOnTheContract(t *testing.T) {
 	cat := srv.Catalog()
 	assert.Contains(t, cat.Statuses, 401)
 	assert.Contains(t, cat.Statuses, 429)
+	for _, e := range cat.Entries {
+		if e.IDs == "429" || e.IDs == "401" {
+			assert.False(t, e.OffContract, "%s: documented by the spec, on the contract", e.Name)
+			assert.Equal(t, mockserver.GroupErrors, e.Group, e.Name)
+		}
+	}
 	t.Run("catalog", func(t *testing.T) {
 		for _, e := range cat.Entries {
 			if e.Fault != "" || e.Group == mockserver.GroupSlow {

@@ -137,36 +137,16 @@ func narrower(s, base *openapi3.Schema) bool {
 	return false
 }
 
-// inEnum reports whether v is one of enum's values, numbers compared as
-// numbers.
+// inEnum reports whether v, a value as kin-openapi decodes a document's
+// (a number is a float64), is one of enum's.
 func inEnum(enum []any, v any) bool {
-	if f, ok := number(v); ok {
-		for _, e := range enum {
-			if g, ok := number(e); ok && f == g {
-				return true
-			}
-		}
-		return false
-	}
+	t := reflect.TypeOf(v)
 	for _, e := range enum {
-		if e == v {
+		if reflect.TypeOf(e) == t && (t == nil || t.Comparable() && e == v) {
 			return true
 		}
 	}
 	return false
-}
-
-func number(v any) (float64, bool) {
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return float64(rv.Int()), true
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return float64(rv.Uint()), true
-	case reflect.Float32, reflect.Float64:
-		return rv.Float(), true
-	}
-	return 0, false
 }
 
 // sameLimits reports whether s and base bound their values alike (leaving
@@ -182,12 +162,9 @@ func sameLimits(s, base *openapi3.Schema) bool {
 		eq(s.ExclusiveMin.Value, base.ExclusiveMin.Value) && eq(s.ExclusiveMax.Value, base.ExclusiveMax.Value)
 }
 
-// fitsSchema reports whether v, a Go value of a known field, keeps s: its
-// enum, and its limits as kin-openapi judges them.
+// fitsSchema reports whether v, a Go value of a known field, keeps s (its
+// enum, its limits) as kin-openapi judges the JSON it encodes to.
 func fitsSchema(s *openapi3.Schema, v any) bool {
-	if len(s.Enum) > 0 && !inEnum(s.Enum, v) {
-		return false
-	}
 	var decoded any
 	b, err := json.Marshal(v)
 	if err != nil || json.Unmarshal(b, &decoded) != nil {

@@ -131,6 +131,8 @@ func TestDecide(t *testing.T) {
 // the contract documents.
 func TestParse(t *testing.T) {
 	c := contract(t)
+	seven := uint64(7)
+	yes := true
 	tests := []struct {
 		name   string
 		prefer string
@@ -153,6 +155,25 @@ func TestParse(t *testing.T) {
 		{name: "unknown override", query: "__colour=red", field: "__colour", reason: "unknown override; crawlkit reads __code, __example, __dynamic, __seed, __delay, __fault, __status, __off-contract"},
 		{name: "unknown fault", query: "__fault=fire", field: "__fault", reason: "fault must be one of reset, empty, malformed, hang, bad-gateway"},
 		{name: "repeated", query: "__code=404&__code=500", field: "__code", reason: "must be given once, not 2 times"},
+		{name: "an example of the code", prefer: "code=400, example=invalid_api_key", want: negotiate.Overrides{Code: 400, Example: "invalid_api_key"}},
+		{name: "a status and a seed", query: "__status=processing&__seed=7", want: negotiate.Overrides{Status: "processing", Seed: &seven}},
+		{name: "a generated crawl asked for twice", prefer: "code=200, dynamic=true, status=error", want: negotiate.Overrides{Code: 200, Dynamic: &yes, Status: "error"}},
+		{name: "an example of another code", prefer: "code=500, example=not_found", field: "Prefer",
+			reason: `example=not_found answers 404, not code=500: give one of them`},
+		{name: "an example of another code, in the query", query: "__code=500&__example=not_found", field: "__example",
+			reason: `__example=not_found answers 404, not __code=500: give one of them`},
+		{name: "an example off the contract", prefer: "code=429, off-contract, example=not_found", field: "Prefer",
+			reason: `example=not_found is on the contract, off-contract is not: give one of them`},
+		{name: "a crawl status and an example", query: "__status=processing&__example=finished", field: "__status",
+			reason: `__status=processing asks for a generated crawl, which __example=finished is not: give one of them`},
+		{name: "a crawl status and an error code", prefer: "status=processing", query: "__code=404", field: "Prefer",
+			reason: `status=processing asks for a generated crawl, which __code=404 is not: give one of them`},
+		{name: "a seed and the static example", query: "__seed=7&__dynamic=false", field: "__seed",
+			reason: `__seed=7 seeds a generated crawl, which __dynamic=false (the static 200 example) is not: give one of them`},
+		{name: "dynamic and an example", query: "__dynamic=true&__example=not_found", field: "__dynamic",
+			reason: `__dynamic=true asks for a generated crawl, which __example=not_found is not: give one of them`},
+		{name: "the static example and an error code", query: "__dynamic=false&__code=500", field: "__dynamic",
+			reason: `__dynamic=false is the static 200 example, not __code=500: give one of them`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

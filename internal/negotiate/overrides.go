@@ -186,6 +186,11 @@ func Parse(header http.Header, query url.Values, c *spec.Contract) (*Overrides, 
 	if _, coded := values["code"]; o.OffContract && !coded {
 		bad(source[offContractPreference], "off-contract goes with a code, as code=429, off-contract")
 	}
+	if len(fields) == 0 {
+		for field, msg := range conflicts(o, source, c) {
+			bad(field, msg)
+		}
+	}
 	if len(fields) > 0 {
 		return nil, fields
 	}

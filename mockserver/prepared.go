@@ -76,11 +76,11 @@ func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, 
 			body, violations := s.errorBody(ctx, status, env)
 			return status, &answer{body: body, violations: violations}, nil
 		}
-		prep, err := s.prepareBytes(ctx, cacheKey{example: p.Example}, body)
+		prep, err := s.prepareBytes(ctx, cacheKey{example: p.Example}, status, body)
 		if err != nil {
 			return 0, nil, err
 		}
-		return http.StatusOK, answerOf(prep), nil
+		return status, answerOf(prep), nil
 	case negotiate.Custom:
 		body, err := s.customBody(ctx, p)
 		if err != nil || p.OffContract {
@@ -89,7 +89,7 @@ func (s *Server) render(ctx context.Context, p *negotiate.Plan, id int64) (int, 
 		return p.Status, &answer{body: body, violations: s.validator.JSONResponse(ctx, p.Status, body)}, nil
 	case negotiate.Fixture:
 		fx := p.Fixture
-		prep, err := s.prepareBytes(ctx, cacheKey{fixture: fx}, fx.Body)
+		prep, err := s.prepareBytes(ctx, cacheKey{fixture: fx}, http.StatusOK, fx.Body)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -131,12 +131,13 @@ func (s *Server) customBody(ctx context.Context, p *negotiate.Plan) ([]byte, err
 }
 
 // prepareBytes returns a body given as bytes (an example, a fixture) with
-// its verdict, checked by kin-openapi once and cached.
-func (s *Server) prepareBytes(ctx context.Context, key cacheKey, body []byte) (*prepared, error) {
+// its verdict as an answer with status, checked by kin-openapi once and
+// cached.
+func (s *Server) prepareBytes(ctx context.Context, key cacheKey, status int, body []byte) (*prepared, error) {
 	if p, ok := s.cache.get(key); ok {
 		return p, nil
 	}
-	p := &prepared{body: body, violations: s.validator.JSONResponse(ctx, http.StatusOK, body)}
+	p := &prepared{body: body, violations: s.validator.JSONResponse(ctx, status, body)}
 	s.cache.add(key, p)
 	return p, nil
 }

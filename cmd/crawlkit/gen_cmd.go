@@ -134,8 +134,11 @@ func genBody(cmd *cobra.Command, o *genOptions, opts generate.Options, now time.
 		return nil, usageError{fmt.Errorf("crawl %d is answered by %s with the fault %q, not a crawl; --status or --screenshots generate one", o.id, p.By, p.Fault)}
 	case p.Kind == negotiate.Example && !reshaped:
 		status, body, env := v.Contract().Examples.Render(p.Example)
-		if env != nil {
+		switch {
+		case env != nil:
 			return nil, usageError{fmt.Errorf("crawl %d is answered by %s with %d %s, not a crawl; --status or --screenshots generate one", o.id, p.By, status, env.Code)}
+		case status >= 300:
+			return nil, usageError{fmt.Errorf("crawl %d is answered by %s with %d, not a crawl; --status or --screenshots generate one", o.id, p.By, status)}
 		}
 		return indent(body)
 	case p.Kind == negotiate.Fixture && !reshaped:

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,12 +13,15 @@ import (
 	"github.com/crawlkit/crawlkit/internal/schemagen"
 )
 
-// synthesize gives each documented error status without an example one of
-// its own, named for its code ("rate_limit_exceeded"): the API's envelope
-// with the code and message crawlkit knows for the status. So that any
-// status a contract documents can be asked for, its examples or not.
-func (ex *ExampleSet) synthesize(statuses []int) {
-	for _, status := range statuses {
+// synthesize gives each documented error status of op without an example
+// one of its own, named for its code ("rate_limit_exceeded"): the API's
+// envelope with the code and message crawlkit knows for the status, or,
+// where the status's schema is not that envelope, a body made from the
+// schema. So that any status a contract documents can be asked for, its
+// examples or not. opts are the schema validation's (JSON Schema 2020-12
+// for OpenAPI 3.1).
+func (ex *ExampleSet) synthesize(op *openapi3.Operation, opts ...openapi3.SchemaValidationOption) {
+	for _, status := range Statuses(op) {
 		if status < 400 || ex.first[status] != "" {
 			continue
 		}
@@ -27,10 +31,40 @@ func (ex *ExampleSet) synthesize(statuses []int) {
 			name += "_" + strconv.Itoa(status)
 		}
 		ex.byName[name] = Example{Name: name, Status: status}
-		ex.errors[name] = envelope.Error{Message: message, Code: code}
 		ex.first[status] = name
 		ex.made = append(ex.made, name)
+		env := envelope.Error{Message: message, Code: code}
+		if body := madeFromSchema(op, status, env, opts); body != nil {
+			ex.bodies[name] = body
+			continue
+		}
+		ex.errors[name] = env
 	}
+}
+
+// madeFromSchema is a body for status made from its JSON schema, when the
+// schema does not take env, the API's envelope; nil when it does, or when
+// the response has no JSON schema.
+func madeFromSchema(op *openapi3.Operation, status int, env envelope.Error, opts []openapi3.SchemaValidationOption) []byte {
+	resp := op.Responses.Status(status)
+	if resp == nil || resp.Value == nil {
+		return nil
+	}
+	media := resp.Value.Content.Get("application/json")
+	if media == nil || media.Schema == nil || media.Schema.Value == nil {
+		return nil
+	}
+	schema := media.Schema.Value
+	env.Details.RequestID = "req_0000000000000000"
+	var value any
+	if err := json.Unmarshal(env.Body(), &value); err != nil || schema.VisitJSON(value, opts...) == nil {
+		return nil
+	}
+	body, err := json.Marshal(schemagen.Value(schema, 0, int64(status), "/body"))
+	if err != nil {
+		return nil
+	}
+	return body
 }
 
 // Made reports whether example name was made by crawlkit for a status the

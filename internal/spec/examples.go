@@ -38,7 +38,9 @@ func newExampleSet(byName map[string]Example, defaults map[int]string) (*Example
 		if err != nil {
 			return nil, fmt.Errorf("example %s: %w", name, err)
 		}
-		if e.Status < 300 {
+		if e.Status < 300 || !isEnvelope(e.Value) {
+			// A success, or an error the contract does not give the API's
+			// envelope: sent as written.
 			ex.bodies[name] = b
 		} else {
 			var env envelope.Error
@@ -77,8 +79,20 @@ func (ex *ExampleSet) Status(name string) int { return ex.byName[name].Status }
 // "" when it has none.
 func (ex *ExampleSet) Default(status int) string { return ex.first[status] }
 
+// isEnvelope reports whether an example's value is the API's error
+// envelope: an object with success false and an error message.
+func isEnvelope(v any) bool {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	_, message := obj["error"].(string)
+	return obj["success"] == false && message
+}
+
 // Render returns example name's status, and its body for a success or its
-// envelope for an error; the error's request id is left for the caller.
+// envelope for an error; the error's request id is left for the caller. An
+// error example that is not the API's envelope comes as a body, as written.
 func (ex *ExampleSet) Render(name string) (int, []byte, *envelope.Error) {
 	status := ex.byName[name].Status
 	if body, ok := ex.bodies[name]; ok {

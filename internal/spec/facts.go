@@ -102,7 +102,11 @@ func NewContract(doc *openapi3.T) (*Contract, error) {
 	if err != nil {
 		return nil, err
 	}
-	ex.synthesize(Statuses(op))
+	var opts []openapi3.SchemaValidationOption
+	if doc.IsOpenAPI31OrLater() {
+		opts = append(opts, openapi3.EnableJSONSchema2020())
+	}
+	ex.synthesize(op, opts...)
 	c := &Contract{Doc: doc, Operation: op, Statuses: Statuses(op), BasePaths: BasePaths(doc), Examples: ex, headers: declaredHeaders(op)}
 	c.CrawlStatuses = c.crawlStatuses()
 	c.Credentials = credentials(doc, op)

@@ -72,16 +72,23 @@ func New(cfg Config) *Recorder {
 	return &Recorder{cfg: cfg, kept: map[string]interaction{}, leftOut: map[string]string{}}
 }
 
-// credentialQuery carries credentials: never written. Of the request's
-// headers only Prefer is (X-API-KEY, Authorization and the rest never).
+// credentialQuery carries credentials in the embedded contract: never
+// written, nor are the query parameters a --spec's security schemes name.
+// Of the request's headers only Prefer is (X-API-KEY, Authorization and
+// the rest never).
 const credentialQuery = "key"
+
+// credential reports whether query parameter name carries credentials.
+func (r *Recorder) credential(name string) bool {
+	return name == credentialQuery || (r.cfg.Contract != nil && slices.Contains(r.cfg.Contract.Credentials.Query, name))
+}
 
 // key is what makes an interaction distinct: method, path, query names
 // (credentials aside) and status.
-func key(method string, u *url.URL, status int) string {
+func (r *Recorder) key(method string, u *url.URL, status int) string {
 	names := []string{}
 	for name := range u.Query() {
-		if name != credentialQuery {
+		if !r.credential(name) {
 			names = append(names, name)
 		}
 	}
@@ -94,14 +101,14 @@ func key(method string, u *url.URL, status int) string {
 func (r *Recorder) Wants(method string, u *url.URL, status int) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	_, ok := r.kept[key(method, u, status)]
+	_, ok := r.kept[r.key(method, u, status)]
 	return !ok
 }
 
 // Record takes one answer: a new interaction, or nothing when one of its
 // kind is kept already or it cannot be one (named in the next warning).
 func (r *Recorder) Record(a Answer) {
-	k := key(a.Method, a.URL, a.Status)
+	k := r.key(a.Method, a.URL, a.Status)
 	in, reason := r.interaction(a)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -109,7 +116,7 @@ func (r *Recorder) Record(a Answer) {
 		return
 	}
 	if reason != "" {
-		r.leftOut[k] = describe(a, withoutKey(a.URL)) + ": " + reason
+		r.leftOut[k] = describe(a, r.withoutCredentials(a.URL)) + ": " + reason
 		return
 	}
 	delete(r.leftOut, k)
@@ -145,7 +152,7 @@ func (r *Recorder) interaction(a Answer) (interaction, string) {
 		return interaction{}, "a refusal of credentials, which the verifier brings its own of"
 	}
 	req := request{Method: a.Method, Path: a.URL.Path}
-	query := withoutKey(a.URL)
+	query := r.withoutCredentials(a.URL)
 	if len(query) > 0 {
 		req.Query = query
 	}
@@ -267,9 +274,13 @@ func (r *Recorder) WriteFile(ctx context.Context, path string) ([]byte, error) {
 	return data, nil
 }
 
-// withoutKey returns the query of u without its credentials.
-func withoutKey(u *url.URL) url.Values {
+// withoutCredentials returns the query of u without its credentials.
+func (r *Recorder) withoutCredentials(u *url.URL) url.Values {
 	q := u.Query()
-	q.Del(credentialQuery)
+	for name := range q {
+		if r.credential(name) {
+			q.Del(name)
+		}
+	}
 	return q
 }

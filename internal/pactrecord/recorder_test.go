@@ -156,3 +156,24 @@ func TestWriteFileErrors(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "write the pact")
 }
+
+// TestRecorderLeavesOutTheSpecsKeyParameter: with a --spec whose API key
+// comes in another query parameter, that parameter is never written.
+func TestRecorderLeavesOutTheSpecsKeyParameter(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "specs", "evolved.yaml"))
+	require.NoError(t, err)
+	renamed := strings.Replace(string(data), "      in: query\n      name: key\n", "      in: query\n      name: api_token\n", 1)
+	require.NotEqual(t, string(data), renamed)
+	v, err := validate.LoadData(context.Background(), "renamed.yaml", []byte(renamed))
+	require.NoError(t, err)
+	require.Equal(t, []string{"api_token"}, v.Contract().Credentials.Query)
+	rec := pactrecord.New(pactrecord.Config{Consumer: "web", Provider: "api", Contract: v.Contract()})
+	notFound := `{"success":false,"error":"Crawl 404 not found","code":"NOT_FOUND","details":{"request_id":"req_0123456789abcdef"}}`
+	rec.Record(answer(t, "/crawl/info?id=404&api_token="+secret, 404, notFound))
+	assert.False(t, rec.Wants(http.MethodGet, &url.URL{Path: "/crawl/info", RawQuery: "id=5"}, 404), "credentials are not part of what makes an interaction")
+	require.Equal(t, 1, rec.Len())
+	out, err := rec.WriteFile(context.Background(), filepath.Join(t.TempDir(), "session.json"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), secret)
+	assert.NotContains(t, string(out), "api_token")
+}

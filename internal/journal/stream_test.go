@@ -66,65 +66,55 @@ func TestEntriesAreEncodedOnceAndSentInBatches(t *testing.T) {
 	assert.False(t, j.flushing, "nothing left due")
 }
 
-// TestSlowSubscriberIsDroppedFastOneKept: a subscriber that takes nothing
-// to write is dropped past 4 MiB behind; one that keeps up is not.
+// TestSlowSubscriberIsDroppedFastOneKept: a subscriber that takes each
+// batch to write is kept, whatever the batches' size: a burst that gathers
+// more than subscriberLag in one batch drops no one that keeps up. One that
+// takes nothing is dropped once more than subscriberLag waits beyond its
+// first batch.
 func TestSlowSubscriberIsDroppedFastOneKept(t *testing.T) {
-	j := New(10)
-	j.flushEvery = time.Hour
-	slow, err := j.Subscribe()
-	require.NoError(t, err)
-	fast, err := j.Subscribe()
-	require.NoError(t, err)
-	big := []string{strings.Repeat("v", 64<<10)}
-	for range 100 { // 100 flushes of 64 KiB each
-		j.Add(Entry{Status: 500, Violations: big}, nil)
-		j.flush()
-		batch := <-fast.Batches()
-		fast.Taken(len(batch))
+	tests := []struct {
+		name string
+		// perBatch entries of 64 KiB each a batch, for batches batches.
+		perBatch, batches int
+		// What the slow subscriber receives before it is dropped.
+		slowMin, slowMax int
+	}{
+		{name: "batches of 64 KiB", perBatch: 1, batches: 100, slowMin: subscriberLag - 70<<10, slowMax: subscriberLag},
+		{name: "batches above the lag", perBatch: 80, batches: 3, slowMin: subscriberLag, slowMax: 2 * subscriberLag},
 	}
-	received := 0
-	for batch := range slow.Batches() {
-		received += len(batch)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := New(10)
+			j.flushEvery = time.Hour
+			slow, err := j.Subscribe()
+			require.NoError(t, err)
+			fast, err := j.Subscribe()
+			require.NoError(t, err)
+			big := []string{strings.Repeat("v", 64<<10)}
+			for i := range tt.batches {
+				for range tt.perBatch {
+					j.Add(Entry{Status: 500, Violations: big}, nil)
+				}
+				j.flush()
+				batch, open := <-fast.Batches()
+				require.True(t, open, "batch %d: the fast one is kept", i)
+				fast.Taken(len(batch))
+			}
+			received := 0
+			for batch := range slow.Batches() {
+				received += len(batch)
+			}
+			assert.LessOrEqual(t, received, tt.slowMax, "dropped")
+			assert.Greater(t, received, tt.slowMin, "dropped only once behind")
+			j.Add(Entry{Status: 200}, nil)
+			j.flush()
+			data, ok := strings.CutPrefix(string(<-fast.Batches()), "data: ")
+			require.True(t, ok)
+			var e Summary
+			require.NoError(t, json.Unmarshal([]byte(data), &e))
+			assert.Equal(t, 200, e.Status, "the fast one still receives")
+		})
 	}
-	assert.LessOrEqual(t, received, subscriberLag)
-	assert.Greater(t, received, subscriberLag-(70<<10), "dropped only once behind")
-	j.Add(Entry{Status: 200}, nil)
-	j.flush()
-	data, ok := strings.CutPrefix(string(<-fast.Batches()), "data: ")
-	require.True(t, ok)
-	var e Summary
-	require.NoError(t, json.Unmarshal([]byte(data), &e))
-	assert.Equal(t, 200, e.Status, "the fast one still receives")
-}
-
-// TestOneBigBatchNeverDropsASubscriberThatKeepsUp: a burst gathers more
-// than subscriberLag in one batch; a subscriber that has taken every batch
-// before receives it, and the next ones, whatever their size. One that
-// takes nothing is dropped at the next batch.
-func TestOneBigBatchNeverDropsASubscriberThatKeepsUp(t *testing.T) {
-	j := New(10)
-	j.flushEvery = time.Hour
-	keeps, err := j.Subscribe()
-	require.NoError(t, err)
-	idle, err := j.Subscribe()
-	require.NoError(t, err)
-	big := []string{strings.Repeat("v", 64<<10)}
-	for round := range 3 {
-		for range 80 { // 5 MiB in one batch
-			j.Add(Entry{Status: 500, Violations: big}, nil)
-		}
-		j.flush()
-		batch, open := <-keeps.Batches()
-		require.True(t, open, "round %d: a subscriber that keeps up is kept", round)
-		require.Greater(t, len(batch), subscriberLag, "one batch above the lag")
-		keeps.Taken(len(batch))
-	}
-	received := 0
-	for batch := range idle.Batches() {
-		received += len(batch)
-	}
-	assert.Greater(t, received, subscriberLag, "the first batch, whatever its size")
-	assert.Less(t, received, 2*subscriberLag, "then dropped: the second would wait behind it")
 }
 
 // TestStreamCarriesSummaries: an entry goes out without its answer's body

@@ -141,8 +141,7 @@ func encodeEvents(entries []kept) []byte {
 	var e Summary
 	var resp ResponseSummary
 	for _, k := range entries {
-		e = Summary{Entry: k.Entry}
-		e.Entry.Response = nil // written as e.Response
+		e = Summary{Entry: k.Entry} // e.Response stands for e.Entry.Response
 		if k.Response != nil {
 			resp = summaryOf(k.Response)
 			e.Response = &resp

@@ -130,20 +130,22 @@ func TestHealth(t *testing.T) {
 	assert.Equal(t, 405, rec.Code)
 }
 
-// TestJournalStream: every request reaches the stream, key redacted; a
-// subscriber too slow is dropped, never waited for; streams are bounded;
-// shutdown ends them.
+// TestJournalStream: every request reaches the stream, key redacted, as a
+// summary: the answer's headers and size, not its body, which the journal
+// lists by the request's id, in the admin API and in Go.
 func TestJournalStream(t *testing.T) {
-	srv := withCatalog(t, mockserver.Config{})
-	resp, err := http.Get(srv.url + "/__crawlkit/requests/stream")
+	srv, url := goMock(t, mockserver.Config{Catalog: true})
+	resp, err := http.Get(url + "/__crawlkit/requests/stream")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
 	lines := bufio.NewScanner(resp.Body)
-	get(t, srv.url+"/crawl/info?id=404&key=s3cret", nil)
-	var e journal.Entry
+	answered := get(t, url+"/crawl/info?id=404&key=s3cret", nil)
+	var raw map[string]json.RawMessage
+	var e journal.Summary
 	for lines.Scan() {
 		if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			require.NoError(t, json.Unmarshal([]byte(data), &raw))
 			require.NoError(t, json.Unmarshal([]byte(data), &e))
 			break
 		}
@@ -152,22 +154,66 @@ func TestJournalStream(t *testing.T) {
 	assert.Equal(t, 404, e.Status)
 	assert.Equal(t, "/crawl/info?id=404&key=REDACTED", e.URL)
 	assert.Equal(t, "scenario not-found", e.AnsweredBy)
+	id := answered.header.Get("X-Request-Id")
+	assert.Equal(t, id, e.RequestID)
+	require.NotNil(t, e.Response)
+	assert.Equal(t, "application/json; charset=utf-8", e.Response.Headers["Content-Type"])
+	assert.Equal(t, int64(len(answered.body)), e.Response.BodyBytes)
+	assert.False(t, e.Response.BodyTruncated)
+	var response map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(raw["response"], &response))
+	assert.NotContains(t, response, "body", "the stream carries no body")
+
+	// The body, by the request id the stream gave.
+	get(t, url+"/crawl/info?id=12345&key=k", nil) // another entry, listed after
+	var listed struct{ Requests []mockserver.Request }
+	require.NoError(t, json.Unmarshal(get(t, url+"/__crawlkit/requests?request_id="+id, nil).body, &listed))
+	require.Len(t, listed.Requests, 1)
+	require.NotNil(t, listed.Requests[0].Response)
+	assert.Equal(t, string(answered.body), listed.Requests[0].Response.Body)
+	inGo := srv.Requests(mockserver.RequestFilter{RequestID: id})
+	require.Len(t, inGo, 1)
+	assert.Equal(t, string(answered.body), inGo[0].Response.Body)
+	require.NoError(t, json.Unmarshal(get(t, url+"/__crawlkit/requests?request_id=req_0000000000000000", nil).body, &listed))
+	assert.Empty(t, listed.Requests, "an id the journal does not hold")
 }
 
+// TestJournalSubscribersAreBoundedAndNeverWaitedFor: a subscriber that
+// takes nothing never holds Add up, and is dropped within 4 MiB of batches
+// beyond its first; streams are bounded.
 func TestJournalSubscribersAreBoundedAndNeverWaitedFor(t *testing.T) {
 	j := journal.New(10)
 	slow, err := j.Subscribe()
 	require.NoError(t, err)
-	const added = 20_000 // 20 MB of entries: far more than a subscriber may fall behind
 	big := []string{strings.Repeat("v", 1000)}
-	for range added {
-		j.Add(journal.Entry{Status: 200, Violations: big}, nil) // never blocks on the slow one
+	var batches []int
+	// 1 MB of entries at a time, until the batches the timer sends drop it.
+	for dropped, deadline := false, time.Now().Add(time.Minute); !dropped; {
+		require.True(t, time.Now().Before(deadline), "the slow subscriber is never dropped")
+		for range 1000 {
+			j.Add(journal.Entry{Status: 200, Violations: big}, nil) // never blocks on the slow one
+		}
+		time.Sleep(20 * time.Millisecond)
+	drain:
+		for {
+			select {
+			case batch, open := <-slow.Batches():
+				if !open {
+					dropped = true
+					break drain
+				}
+				batches = append(batches, len(batch))
+			default:
+				break drain
+			}
+		}
 	}
-	received := 0
-	for batch := range slow.Batches() {
-		received += len(batch)
+	require.NotEmpty(t, batches)
+	beyondFirst := 0
+	for _, n := range batches[1:] {
+		beyondFirst += n
 	}
-	assert.LessOrEqual(t, received, 4<<20, "the slow subscriber was dropped, its channel closed, within 4 MiB")
+	assert.LessOrEqual(t, batches[0]+beyondFirst, max(batches[0], 4<<20), "dropped, its channel closed, within 4 MiB or its first batch")
 	var subs []*journal.Subscription
 	for range journal.MaxSubscribers {
 		sub, err := j.Subscribe()

@@ -58,6 +58,9 @@ type RequestFilter struct {
 	Status int
 	// Rule keeps the answers of the scenario rule of that name.
 	Rule string
+	// RequestID keeps the request of that id (X-Request-Id): the entry, with
+	// its body, of a request the live stream announced.
+	RequestID string
 	// Limit bounds how many are listed, newest first.
 	Limit int
 }
@@ -66,7 +69,7 @@ type RequestFilter struct {
 // each with what was answered. The journal keeps the latest
 // Config.JournalEntries; admin API calls are not journaled.
 func (s *Server) Requests(f RequestFilter) []Request {
-	entries := s.journal.List(journal.Filter{CrawlID: f.CrawlID, Status: f.Status, Rule: f.Rule, Limit: f.Limit})
+	entries := s.journal.List(journal.Filter{CrawlID: f.CrawlID, Status: f.Status, Rule: f.Rule, RequestID: f.RequestID, Limit: f.Limit})
 	out := make([]Request, len(entries))
 	for i, e := range entries {
 		out[i] = Request{

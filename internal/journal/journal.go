@@ -104,8 +104,11 @@ type Filter struct {
 	CrawlID int64
 	Status  int
 	// Rule keeps the answers of the scenario rule of that name.
-	Rule  string
-	Limit int
+	Rule string
+	// RequestID keeps the entry of the request of that id: how a client of
+	// the live stream, which carries no bodies, fetches an answer's body.
+	RequestID string
+	Limit     int
 }
 
 // ScenarioPrefix starts AnsweredBy for an answer a scenario rule decided:
@@ -114,7 +117,7 @@ const ScenarioPrefix = "scenario "
 
 func (f *Filter) keeps(e *Entry) bool {
 	return (f.CrawlID == 0 || e.CrawlID == f.CrawlID) && (f.Status == 0 || e.Status == f.Status) &&
-		(f.Rule == "" || e.AnsweredBy == ScenarioPrefix+f.Rule)
+		(f.Rule == "" || e.AnsweredBy == ScenarioPrefix+f.Rule) && (f.RequestID == "" || e.RequestID == f.RequestID)
 }
 
 // List returns the entries that pass f, newest first.
@@ -175,7 +178,8 @@ func RedactedURL(u *url.URL) string {
 }
 
 // ListHandler answers GET with the entries, filtered by the id, status,
-// rule and limit query parameters (100 by default), newest first.
+// rule, request_id and limit query parameters (100 by default), newest
+// first.
 func (j *Journal) ListHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -195,6 +199,7 @@ func (j *Journal) ListHandler() http.Handler {
 		parse("status", 100, func(n int64) { f.Status = int(n) })
 		parse("limit", 1, func(n int64) { f.Limit = int(min(n, int64(j.Cap()))) })
 		f.Rule = q.Get("rule")
+		f.RequestID = q.Get("request_id")
 		if len(fields) > 0 {
 			names := make([]string, 0, len(fields))
 			for n := range fields {

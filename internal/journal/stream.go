@@ -14,8 +14,8 @@ import (
 
 // Bounds of the live stream: how many subscribers at once, how long
 // entries gather before they are sent as one batch, how many bytes of
-// batches one subscriber may fall behind before it is dropped, and how
-// often an idle stream says it is alive.
+// batches may wait for a subscriber beyond the one it is writing before it
+// is dropped, and how often an idle stream says it is alive.
 const (
 	MaxSubscribers = 16
 	flushEvery     = 50 * time.Millisecond
@@ -30,8 +30,8 @@ var ErrTooManySubscribers = errors.New("too many journal subscribers")
 type Subscription struct {
 	j  *Journal
 	ch chan []byte
-	// queued counts the bytes sent to ch and not yet written out.
-	queued atomic.Int64
+	// waiting counts the bytes sent to ch and not yet taken to be written.
+	waiting atomic.Int64
 }
 
 // Subscribe returns a subscription to the entries added from now on. At
@@ -51,15 +51,20 @@ func (j *Journal) Subscribe() (*Subscription, error) {
 }
 
 // Batches receives the entries in batches: each is one or more
-// server-sent events, one `data:` line of JSON an entry, URLs redacted,
-// and every subscriber receives the same bytes, encoded once. It is closed
-// when the subscriber falls more than 4 MiB behind (it is dropped: the
-// journal never waits) or the subscription is closed.
+// server-sent events, one `data:` line an entry, its Summary in JSON (URL
+// redacted, no body), and every subscriber receives the same bytes,
+// encoded once. It is closed when the subscription is closed, or when the
+// subscriber falls behind (it is dropped: the journal never waits): see
+// Taken.
 func (s *Subscription) Batches() <-chan []byte { return s.ch }
 
-// Written tells that n bytes of batches were written out: the subscriber
-// is that much less behind.
-func (s *Subscription) Written(n int) { s.queued.Add(-int64(n)) }
+// Taken tells that a batch of n bytes was received to be written out. A
+// subscriber is behind by the batches waiting for it beyond the one it is
+// writing: a batch that finds none waiting is always handed over, however
+// large (a burst of requests makes one; a subscriber that keeps up is never
+// dropped for it); one that finds some is handed over only if they and it
+// make at most subscriberLag (4 MiB), or the subscriber is dropped.
+func (s *Subscription) Taken(n int) { s.waiting.Add(-int64(n)) }
 
 // Close ends the subscription.
 func (s *Subscription) Close() {
@@ -82,8 +87,8 @@ func (j *Journal) queue(k kept) {
 
 // flush encodes the entries gathered since the last batch, once, outside
 // the lock requests take, and hands the same bytes to every subscriber.
-// One that is too far behind is dropped. One batch is due at a time, so
-// batches go out in order.
+// One that is too far behind (see Taken) is dropped. One batch is due at a
+// time, so batches go out in order.
 func (j *Journal) flush() {
 	j.mu.Lock()
 	batch := j.pending
@@ -96,13 +101,13 @@ func (j *Journal) flush() {
 	j.spare = batch // the next batch's array
 	if len(data) > 0 {
 		for sub := range j.subs {
-			if sub.queued.Load()+int64(len(data)) > subscriberLag {
+			if waiting := sub.waiting.Load(); waiting > 0 && waiting+int64(len(data)) > subscriberLag {
 				j.drop(sub)
 				continue
 			}
 			select {
 			case sub.ch <- data:
-				sub.queued.Add(int64(len(data)))
+				sub.waiting.Add(int64(len(data)))
 			default:
 				j.drop(sub)
 			}
@@ -122,17 +127,25 @@ func (j *Journal) drop(sub *Subscription) {
 }
 
 // encodeEvents writes entries as server-sent events, one `data:` line of
-// JSON each, their URLs redacted.
+// JSON each, the entry's Summary: its URL redacted, its answer's body left
+// out.
 func encodeEvents(entries []kept) []byte {
 	if len(entries) == 0 {
 		return nil
 	}
 	var b bytes.Buffer
-	b.Grow(len(entries) * 320)
+	b.Grow(len(entries) * 512)
 	enc := json.NewEncoder(&b) // as json.Marshal, plus a newline
-	var e Entry                // one for the batch: encoding it does not allocate it anew
+	enc.SetEscapeHTML(false)   // as the list writes it: a URL's & stays &
+	// One of each for the batch: encoding them does not allocate them anew.
+	var e Summary
+	var resp ResponseSummary
 	for _, k := range entries {
-		e = k.Entry
+		e = Summary{Entry: k.Entry} // e.Response stands for e.Entry.Response
+		if k.Response != nil {
+			resp = summaryOf(k.Response)
+			e.Response = &resp
+		}
 		if k.url != nil {
 			e.URL = RedactedURL(k.url)
 		}
@@ -148,10 +161,10 @@ func encodeEvents(entries []kept) []byte {
 }
 
 // StreamHandler answers GET with the entries as they are added, as
-// server-sent events: one `data:` line of JSON an entry, written a batch at
-// a time (see flushEvery). It ends when the client goes, when stop closes
-// (a server shutting down), or when the client falls behind, with an
-// `event: dropped`.
+// server-sent events: one `data:` line an entry, its Summary in JSON,
+// written a batch at a time (see flushEvery). It ends when the client goes,
+// when stop closes (a server shutting down), or when the client falls
+// behind, with an `event: dropped`.
 func (j *Journal) StreamHandler(stop <-chan struct{}) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sub, err := j.Subscribe()
@@ -188,10 +201,10 @@ func (j *Journal) StreamHandler(stop <-chan struct{}) http.Handler {
 					_ = rc.Flush()
 					return
 				}
+				sub.Taken(len(batch))
 				if _, err := w.Write(batch); err != nil || rc.Flush() != nil {
 					return
 				}
-				sub.Written(len(batch))
 			}
 		}
 	})

@@ -4,7 +4,7 @@
 // reset it between tests, read its progressions and catalog.
 
 const adminTokenHeader = "X-Crawlkit-Admin-Token";
-const filters = { id: "id", status: "status", rule: "rule", limit: "limit" };
+const filters = { id: "id", status: "status", rule: "rule", request_id: "request_id", limit: "limit" };
 
 /** An admin API call the mock refused: its status, code and every problem it listed. */
 class AdminError extends Error {

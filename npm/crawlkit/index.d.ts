@@ -147,6 +147,8 @@ export interface RequestFilter {
   id?: number;
   /** The answer's status. */
   status?: number;
+  /** The request of that id (X-Request-Id, the entry's request_id): how to get the body of a request the live stream announced. */
+  request_id?: string;
   /** The scenario rule that answered, by name. */
   rule?: string;
   /** At most this many, newest first (default 100). */

@@ -415,7 +415,12 @@ function entryMatches(entry) {
   return (!id || String(entry.crawl_id || "") === id) && (!status || String(entry.status) === status);
 }
 
-// responseView shows the answer the journal kept, when it kept one.
+// A streamed entry is a summary: its response has headers and sizes but no
+// body, which the journal lists by request id (see fetchBody).
+const isSummary = (entry) => Boolean(entry.response) && typeof entry.response.body !== "string";
+
+// responseView shows the answer the journal kept, when it kept one; for a
+// summary, the headers, and the body once fetched.
 function responseView(response) {
   if (!response) return [];
   const headers = Object.entries(response.headers || {}).sort(([a], [b]) => a.localeCompare(b));
@@ -427,16 +432,46 @@ function responseView(response) {
       : el("p", { class: "hint" }, "none"),
     el("h3", {}, "Response body"),
     response.body_truncated ? el("p", { class: "hint body-truncated" }, "Cut at 16 KiB: the rest was not kept.") : "",
-    ...(body === "" ? [el("p", { class: "hint" }, "(empty)")]
-      : response.body_truncated ? [el("pre", { tabindex: "0", "aria-label": "Response body, cut" }, body)]
-        : bodyView(body, "Response body")),
+    ...(typeof response.body !== "string" ? [el("p", { class: "hint body-pending", role: "status" }, "Loading the body (" + response.body_bytes + " bytes)...")]
+      : body === "" ? [el("p", { class: "hint" }, "(empty)")]
+        : response.body_truncated ? [el("pre", { tabindex: "0", "aria-label": "Response body, cut" }, body)]
+          : bodyView(body, "Response body")),
   ];
+}
+
+// fetchBody completes a streamed row, the first time it is opened: the
+// entry of the same request, with its body, from the journal. The journal
+// keeps the latest requests only: an entry it has let go is said so.
+async function fetchBody(row) {
+  const entry = row.entry;
+  const pending = row.querySelector(".body-pending");
+  try {
+    const { body } = await apiJSON("requests?request_id=" + encodeURIComponent(entry.request_id));
+    // The same request: an id relayed from an upstream may come back.
+    const whole = body.requests.find((e) => e.time === entry.time && e.method === entry.method && e.url === entry.url);
+    if (!whole || !whole.response) {
+      pending.textContent = "No longer kept: the journal holds the latest requests only.";
+      return;
+    }
+    row.entry = whole;
+    row.querySelector(".answer").replaceChildren(...responseView(whole.response));
+    row.querySelector(".whole-entry").textContent = printable(JSON.stringify(whole, null, 2), true);
+  } catch (err) {
+    pending.textContent = err instanceof AdminRefused ? "Not loaded: the admin API refused this page." : "Not loaded: " + err.message;
+  }
 }
 
 function journalRow(entry) {
   const violations = entry.violations || [];
+  // A summary's body is fetched when the row is first opened.
+  const ontoggle = isSummary(entry) ? (e) => {
+    if (e.target.open && !row.fetched) {
+      row.fetched = true;
+      fetchBody(row);
+    }
+  } : undefined;
   const row = el("li", { class: violations.length ? "violates" : "", "data-crawl-id": entry.crawl_id || "", "data-status": entry.status },
-    el("details", {},
+    el("details", { ontoggle },
       el("summary", {},
         el("span", { class: "mono" }, new Date(entry.time).toLocaleTimeString()),
         el("span", {}, entry.method),
@@ -445,9 +480,9 @@ function journalRow(entry) {
         el("span", { class: "by" }, entry.answered_by || "", entry.off_contract ? " (off-contract)" : "", entry.fault ? " fault " + entry.fault : ""),
         el("span", {}, formatMS(entry.duration_ms))),
       violations.length ? el("p", { class: "violations" }, "Breaks the contract: " + violations.join("; ")) : "",
-      ...responseView(entry.response),
+      el("div", { class: "answer" }, ...responseView(entry.response)),
       el("details", {}, el("summary", {}, "The whole entry, as JSON"),
-        el("pre", { tabindex: "0", "aria-label": "Journal entry" }, JSON.stringify(entry, null, 2)))));
+        el("pre", { class: "whole-entry", tabindex: "0", "aria-label": "Journal entry" }, JSON.stringify(entry, null, 2)))));
   row.hidden = !entryMatches(entry);
   row.entry = entry;
   return row;

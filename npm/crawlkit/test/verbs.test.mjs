@@ -87,6 +87,9 @@ test("requests lists the journal newest first, with each answer, filtered", asyn
   assert.deepEqual((await mock.requests({ status: 404 })).map((e) => e.crawl_id), [404]);
   assert.deepEqual((await mock.requests({ rule: "broken-body" })).map((e) => e.crawl_id), [77]);
   assert.deepEqual((await mock.requests({ limit: 1 })).map((e) => e.crawl_id), [404]);
+  const [byId] = await mock.requests({ request_id: broken.request_id });
+  assert.deepEqual([byId.crawl_id, byId.response.body], [77, broken.response.body], "the entry of that request, with its body");
+  assert.deepEqual(await mock.requests({ request_id: "req_0000000000000000" }), []);
   await assert.rejects(mock.requests({ crawl: 1 }), TypeError);
   await assert.rejects(mock.requests({ status: "teapot" }), (err) => err instanceof AdminError && err.problems[0] === "status: must be a whole number of at least 100");
 });

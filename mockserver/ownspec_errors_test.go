@@ -1,6 +1,7 @@
 package mockserver_test
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net/http"
@@ -84,4 +85,37 @@ func TestErrorBodiesOfTheirOwnSchema(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestJournalHidesTheSpecsKeyParameter: with a spec that takes the API key
+// in another query parameter, the journal hides its value, listed and
+// streamed.
+func TestJournalHidesTheSpecsKeyParameter(t *testing.T) {
+	spec := strings.Replace(string(evolvedSpec(t)), "      in: query\n      name: key\n", "      in: query\n      name: api_token\n", 1)
+	require.Contains(t, spec, "name: api_token")
+	srv, err := mockserver.New(context.Background(), mockserver.Config{Spec: []byte(spec), SpecName: "renamed.yaml"})
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	stream, err := http.Get(ts.URL + "/__crawlkit/requests/stream")
+	require.NoError(t, err)
+	defer stream.Body.Close()
+
+	resp, err := http.Get(ts.URL + "/crawl/info?id=7&api_token=sk_live_s3cret")
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	lines := bufio.NewScanner(stream.Body)
+	var streamed string
+	for lines.Scan() {
+		if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			streamed = data
+			break
+		}
+	}
+	assert.Contains(t, streamed, `"url":"/crawl/info?id=7&api_token=REDACTED"`)
+	listed := srv.Requests(mockserver.RequestFilter{})
+	require.Len(t, listed, 1)
+	assert.Equal(t, "/crawl/info?id=7&api_token=REDACTED", listed[0].URL)
 }

@@ -165,7 +165,7 @@ func newServer(cfg Config, v *validate.Validator) (*Server, error) {
 		cache:        cache,
 		renders:      newRenderSlots(runtime.GOMAXPROCS(0)),
 		verdicts:     verdicts,
-		journal:      journal.New(cfg.JournalEntries),
+		journal:      journal.New(cfg.JournalEntries, c.Credentials.Query...),
 		progressions: progs,
 		console:      console.Handler(httpserver.AdminPrefix),
 		stopping:     make(chan struct{}),

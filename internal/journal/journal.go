@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,6 +54,9 @@ type Journal struct {
 	spare []kept
 	// flushEvery is how long entries gather before a batch is sent.
 	flushEvery time.Duration
+	// redact names the query parameters, beside key, whose values are
+	// hidden.
+	redact []string
 }
 
 // kept is an entry with its request URL, written out, key redacted, only
@@ -62,12 +66,14 @@ type kept struct {
 	url *url.URL
 }
 
-// New returns a journal of size entries at most.
-func New(size int) *Journal {
+// New returns a journal of size entries at most. The values of the query
+// parameters named in redact (those the spec in use takes an API key in),
+// and of key, are hidden wherever an entry's URL is shown.
+func New(size int, redact ...string) *Journal {
 	if size <= 0 {
 		size = DefaultEntries
 	}
-	return &Journal{entries: make([]kept, size), flushEvery: flushEvery}
+	return &Journal{entries: make([]kept, size), flushEvery: flushEvery, redact: redact}
 }
 
 // Cap is the most entries the journal keeps.
@@ -136,16 +142,17 @@ func (j *Journal) List(f Filter) []Entry {
 		}
 		e := k.Entry
 		if k.url != nil {
-			e.URL = RedactedURL(k.url)
+			e.URL = RedactedURL(k.url, j.redact...)
 		}
 		out = append(out, e)
 	}
 	return out
 }
 
-// RedactedURL is a request URL with the key query parameter's values
-// hidden, written without decoding the rest of the query.
-func RedactedURL(u *url.URL) string {
+// RedactedURL is a request URL with the values of its key query parameter,
+// and of those named in redact, hidden, written without decoding the rest
+// of the query.
+func RedactedURL(u *url.URL, redact ...string) string {
 	if u.RawQuery == "" {
 		return u.Path
 	}
@@ -165,8 +172,8 @@ func RedactedURL(u *url.URL) string {
 		}
 		b.WriteByte(sep)
 		sep = '&'
-		if name == "key" && hasValue {
-			b.WriteString("key=REDACTED")
+		if hasValue && (name == "key" || slices.Contains(redact, name)) {
+			b.WriteString(url.QueryEscape(name) + "=REDACTED")
 		} else {
 			b.WriteString(part)
 		}

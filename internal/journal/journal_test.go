@@ -25,6 +25,16 @@ func TestRedactedURL(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, journal.RedactedURL(u), raw)
 	}
+	// The parameters a spec takes its API key in, beside key.
+	for raw, want := range map[string]string{
+		"/crawl/info?id=1&api_token=sk_secret": "/crawl/info?id=1&api_token=REDACTED",
+		"/crawl/info?api%5Ftoken=sk_secret":    "/crawl/info?api_token=REDACTED",
+		"/crawl/info?key=a&api_tokens=b":       "/crawl/info?key=REDACTED&api_tokens=b",
+	} {
+		u, err := url.Parse(raw)
+		require.NoError(t, err)
+		assert.Equal(t, want, journal.RedactedURL(u, "api_token"), raw)
+	}
 }
 
 func TestJournalIsABoundedRingNewestFirst(t *testing.T) {

@@ -94,7 +94,7 @@ func (j *Journal) flush() {
 	batch := j.pending
 	j.pending = j.spare[:0]
 	j.mu.Unlock()
-	data := encodeEvents(batch)
+	data := encodeEvents(batch, j.redact)
 	clear(batch) // let the entries' strings go
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -129,7 +129,7 @@ func (j *Journal) drop(sub *Subscription) {
 // encodeEvents writes entries as server-sent events, one `data:` line of
 // JSON each, the entry's Summary: its URL redacted, its answer's body left
 // out.
-func encodeEvents(entries []kept) []byte {
+func encodeEvents(entries []kept, redact []string) []byte {
 	if len(entries) == 0 {
 		return nil
 	}
@@ -147,7 +147,7 @@ func encodeEvents(entries []kept) []byte {
 			e.Response = &resp
 		}
 		if k.url != nil {
-			e.URL = RedactedURL(k.url)
+			e.URL = RedactedURL(k.url, redact...)
 		}
 		mark := b.Len()
 		b.WriteString("data: ")

@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg Config) (*Proxy, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
-	p := &Proxy{cfg: cfg, upstream: up, validator: v, journal: journal.New(cfg.JournalEntries), log: cfg.Logger}
+	p := &Proxy{cfg: cfg, upstream: up, validator: v, journal: journal.New(cfg.JournalEntries, v.Contract().Credentials.Query...), log: cfg.Logger}
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}

@@ -53,7 +53,8 @@ func TestDecodedSizeCounts(t *testing.T) {
 
 func TestMemoryBound(t *testing.T) {
 	assert.Equal(t, int64(4*32<<20+32<<20+MemoryHeadroom), MemoryBound(Config{}))
-	assert.Equal(t, int64(2*8<<20+8<<20+MemoryHeadroom), MemoryBound(Config{Concurrency: 2, MaxBody: 8 << 20}))
+	assert.Equal(t, int64(2*16<<20+16<<20+MemoryHeadroom), MemoryBound(Config{Concurrency: 2, MaxBody: 16 << 20}))
+	assert.Equal(t, int64(2*1<<20+8<<20+MemoryHeadroom), MemoryBound(Config{Concurrency: 2, MaxBody: 1 << 20}), "at least 8 MiB for the checks")
 }
 
 // BenchmarkDecodedSize measures the pass every body now gets before it is

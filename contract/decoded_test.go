@@ -77,7 +77,7 @@ func TestValidJSONIsCheckedInBoundedMemory(t *testing.T) {
 				for _, f := range c.Failures {
 					if f.Check == contract.CheckJSON && f.Setting == contract.SettingMaxBody {
 						answers++
-						assert.Contains(t, f.Message, "to decode and check, more than the Config.MaxBody (4194304 bytes) a body may take: not decoded, not checked further")
+						assert.Contains(t, f.Message, "to decode and check, more than the 8388608 bytes a body may take (Config.MaxBody, at least 8 MiB): not decoded, not checked further")
 						assert.Contains(t, f.Hint, "Config.MaxBody ")
 					}
 				}
@@ -111,8 +111,8 @@ func TestTheBodyBudgetIsNamedByEachFrontEnd(t *testing.T) {
 			f := rep.Cases[0].Failures[0]
 			assert.Equal(t, contract.CheckJSON, f.Check)
 			assert.Equal(t, contract.SettingMaxBody, f.Setting)
-			assert.Regexp(t, `^the body holds 524288 JSON values, which would take about \d+ MB to decode and check, more than the `+
-				name(contract.SettingMaxBody)+` \(2097152 bytes\) a body may take: not decoded, not checked further$`, f.Message)
+			assert.Regexp(t, `^the body holds 524288 JSON values, which would take about \d+ MB to decode and check, more than the 8388608 bytes a body may take \(`+
+				name(contract.SettingMaxBody)+`, at least 8 MiB\): not decoded, not checked further$`, f.Message)
 			assert.Regexp(t, `^`+name(contract.SettingMaxBody)+` \d+ or more checks it, with that much memory per case$`, f.Hint)
 
 			// The value the hint names checks it.

@@ -116,6 +116,6 @@ func TestContractNamesTheBodyBudget(t *testing.T) {
 	defer ts.Close()
 	out, _, code := runCLI(t, "contract", "--base-url", ts.URL, "--key", cliSecret, "--crawl-id", "1", "--cases", "found/key-query", "--max-body", "2MiB")
 	assert.Equal(t, 1, code)
-	assert.Regexp(t, `FAIL +\[json\] the body holds 524290 JSON values, which would take about \d+ MB to decode and check, more than the --max-body \(2097152 bytes\) a body may take: not decoded, not checked further \(hint: --max-body \d+ or more checks it, with that much memory per case\)`, out)
+	assert.Regexp(t, `FAIL +\[json\] the body holds 524290 JSON values, which would take about \d+ MB to decode and check, more than the 8388608 bytes a body may take \(--max-body, at least 8 MiB\): not decoded, not checked further \(hint: --max-body \d+ or more checks it, with that much memory per case\)`, out)
 	assert.NotContains(t, out, "Config.")
 }

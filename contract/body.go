@@ -35,6 +35,8 @@ const (
 // are valid until the next read.
 type bodyBuffer struct {
 	b []byte
+	// frames is the scratch stack of decodedSize for the bodies read.
+	frames scanStack
 }
 
 // read reads resp's body, up to max bytes. A larger body is a

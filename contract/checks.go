@@ -16,6 +16,7 @@ import (
 
 	"github.com/crawlkit/crawlkit/internal/crawl"
 	"github.com/crawlkit/crawlkit/internal/envelope"
+	"github.com/crawlkit/crawlkit/internal/validate"
 )
 
 // verdict is what the checks found in one answer.
@@ -41,11 +42,15 @@ var knownVariants = []struct {
 	{http.StatusUnprocessableEntity, "id/", "other endpoints of this API answer 422 for a validation error"},
 }
 
-// largeBody is the size from which a body is decoded by one case at a time.
-const largeBody = 1 << 20
+// largeBody is the size from which a body is decoded by one case at a
+// time, and largeCheck what checking it takes (bodyCost).
+const (
+	largeBody  = 1 << 20
+	largeCheck = 8 << 20
+)
 
 // check runs every check on one answer.
-func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body []byte) verdict {
+func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body []byte, frames *scanStack) verdict {
 	var v verdict
 	fail := func(f Finding) { v.failures = append(v.failures, f) }
 	status := resp.StatusCode
@@ -89,10 +94,32 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 		return v
 	}
 
+	// A body whose checks would take more than the run allows is not
+	// decoded: a finding that names the limit. One too large to check
+	// whole may be checked in parts, as the validator cuts it.
+	path := run.validator.SplitPath(status)
+	if len(body) < validate.SplitThreshold {
+		path = nil
+	}
+	var cost bodyCost
+	cost, frames.s = decodedSize(body, path, frames.s)
+	n := int64(len(body))
+	need := cost.whole(n)
+	var parts *validate.Parts
+	if need > run.cfg.checkBudget() && cost.found && cost.parts(n) <= run.cfg.checkBudget() {
+		if p, ok := run.validator.Split(status, body); ok {
+			parts, need = p, cost.parts(n)
+		}
+	}
+	if need > run.cfg.checkBudget() {
+		fail(run.cfg.tooCostly(need, cost.values))
+		return v
+	}
+
 	// The validator decodes the body for itself, and that tree is gone
-	// when the kit decodes its own; a large body waits for any other large
-	// one to be done.
-	if len(body) > largeBody {
+	// when the kit decodes its own; a large body, or one whose checks take
+	// much, waits for any other to be done.
+	if len(body) > largeBody || need > largeCheck {
 		select {
 		case run.decoding <- struct{}{}:
 			defer func() { <-run.decoding }()
@@ -105,7 +132,13 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 	badCode := false
 	checkSchema := documented && ctOK
 	if checkSchema {
-		for _, vi := range run.validator.Response(ctx, resp.Request, status, resp.Header.Clone(), body) {
+		var vs validate.Violations
+		if parts != nil {
+			vs = run.validator.ResponseParts(ctx, resp.Request, status, resp.Header.Clone(), parts)
+		} else {
+			vs = run.validator.Response(ctx, resp.Request, status, resp.Header.Clone(), body)
+		}
+		for _, vi := range vs {
 			fail(Finding{Check: CheckSchema, Pointer: vi.Pointer, Message: vi.Reason})
 			if rest, ok := strings.CutPrefix(vi.Pointer, "/data"); ok {
 				schemaPointers = append(schemaPointers, rest)
@@ -113,13 +146,19 @@ func (run *runner) check(ctx context.Context, k *kase, resp *http.Response, body
 			badCode = badCode || vi.Pointer == "/code"
 		}
 	}
+	// The kit's own tree: of the whole body, or of the body without the
+	// long array, whose items the shape walk decodes one at a time.
+	decoded := body
+	if parts != nil {
+		decoded = parts.Reduced
+	}
 	var parsed any
-	if err := json.Unmarshal(body, &parsed); err != nil {
+	if err := json.Unmarshal(decoded, &parsed); err != nil {
 		fail(Finding{Check: CheckJSON, Message: "the body is not JSON: " + err.Error()})
 		return v
 	}
 	if checkSchema {
-		v.warnings = append(v.warnings, run.shape.observe(run.contract.BodySchema(status), parsed)...)
+		v.warnings = append(v.warnings, run.shape.observe(run.contract.BodySchema(status), parsed, parts)...)
 	}
 
 	obj, _ := parsed.(map[string]any)

@@ -449,7 +449,7 @@ func (run *runner) exchange(ctx context.Context, k *kase, res *CaseResult, prefi
 	}
 	res.Status = resp.StatusCode
 	res.BodyExcerpt = run.redact.Replace(excerpt(resp.Header, body))
-	v := run.check(ctx, k, resp, body)
+	v := run.check(ctx, k, resp, body, &buf.frames)
 	if v.cut {
 		o.cut = true
 		return o, nil

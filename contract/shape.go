@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -28,6 +29,8 @@ type shape struct {
 	seen map[string]bool
 	// enums counts the values seen of each enum field, all allowed values listed.
 	enums map[string]map[string]int
+	// parts is the body cut in parts being observed, or nil.
+	parts *validate.Parts
 }
 
 func newShape() *shape {
@@ -71,11 +74,33 @@ func (sh *shape) enumOf(ptr string, s *openapi3.Schema) map[string]int {
 	return counts
 }
 
-// observe walks a whole body, v, described by s; it is safe for concurrent use.
-func (sh *shape) observe(s *openapi3.Schema, v any) []Finding {
+// observe walks a whole body, v, described by s; it is safe for concurrent
+// use. When parts is not nil, v is parts.Reduced decoded, and the walk
+// decodes the items of the emptied array one at a time where it meets it.
+func (sh *shape) observe(s *openapi3.Schema, v any, parts *validate.Parts) []Finding {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	sh.parts = parts
+	defer func() { sh.parts = nil }()
 	return sh.walk(s, v, "")
+}
+
+// walkItems walks the items of parts' array, at ptr, described by s: each
+// decoded alone, as the whole array's items would be walked.
+func (sh *shape) walkItems(s *openapi3.Schema, ptr string) []Finding {
+	items := sh.parts.Items
+	if len(items) > 0 {
+		sh.seen[ptr] = true
+	}
+	var drift []Finding
+	for _, raw := range items {
+		var item any
+		if json.Unmarshal(raw, &item) != nil {
+			continue // the validator's finding
+		}
+		drift = append(drift, sh.walk(itemsOf(s), item, ptr+"/*")...)
+	}
+	return drift
 }
 
 // walk visits value v, described by s at ptr, and returns the drift it
@@ -120,6 +145,9 @@ func (sh *shape) walk(s *openapi3.Schema, v any, ptr string) []Finding {
 			}
 		}
 	case []any:
+		if sh.parts != nil && len(val) == 0 && ptr == sh.parts.Pointer {
+			return append(drift, sh.walkItems(s, ptr)...)
+		}
 		items := itemsOf(s)
 		for _, item := range val {
 			drift = append(drift, sh.walk(items, item, ptr+"/*")...)

@@ -114,6 +114,7 @@ func runContract(cmd *cobra.Command, o *contractOptions) error {
 	o.cfg.Progress = cmd.ErrOrStderr()
 	// Findings, skips and stops name settings as the command line sets them.
 	o.cfg.Names = contract.Setting.Flag
+	defer limitMemory(o.cfg)()
 	rep, err := contract.Run(cmd.Context(), o.cfg)
 	var skip *contract.SkipError
 	switch {

@@ -103,3 +103,19 @@ func TestContractNamesFlags(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "[transport] the body is larger than --max-body (1048576 bytes); reading stopped there")
 }
+
+// TestContractNamesTheBodyBudget: valid JSON whose checks would take more
+// than --max-body is a finding that names the flag and the value that
+// checks it.
+func TestContractNamesTheBodyBudget(t *testing.T) {
+	zeros := "[" + strings.Repeat("0,", 1<<19) + "0]"
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(zeros))
+	}))
+	defer ts.Close()
+	out, _, code := runCLI(t, "contract", "--base-url", ts.URL, "--key", cliSecret, "--crawl-id", "1", "--cases", "found/key-query", "--max-body", "2MiB")
+	assert.Equal(t, 1, code)
+	assert.Regexp(t, `FAIL +\[json\] the body holds 524290 JSON values, which would take about \d+ MB to decode and check, more than the 8388608 bytes a body may take \(--max-body, at least 8 MiB\): not decoded, not checked further \(hint: --max-body \d+ or more checks it, with that much memory per case\)`, out)
+	assert.NotContains(t, out, "Config.")
+}

@@ -61,15 +61,63 @@ func findSplit(op *openapi3.Operation) *itemSplit {
 // first one's items to the schema). ok is false when the body does not have
 // the expected shape; the caller then validates it whole.
 func (v *Validator) splitResponse(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) (Violations, bool) {
+	p, ok := v.cut(body)
+	if !ok {
+		return nil, false
+	}
+	return v.ResponseParts(ctx, r, status, header, p), true
+}
+
+// Parts is a large body cut where Response checks it in parts: the body
+// with one long array emptied, and that array's items.
+type Parts struct {
+	// Reduced is the body with the array emptied, byte for byte otherwise.
+	Reduced []byte
+	// Items are the array's items, each a slice of the body.
+	Items [][]byte
+	// Pointer is the array's JSON pointer in the body, as "/data/screenshots".
+	Pointer string
+	// Schema is the items' schema.
+	Schema *openapi3.Schema
+}
+
+// SplitPath is the path of keys, from the body's root, to the array that
+// Response checks item by item in a body of status of SplitThreshold bytes
+// or more, or nil when it checks every such body whole.
+func (v *Validator) SplitPath(status int) []string {
+	if v.split == nil || status != v.split.status {
+		return nil
+	}
+	return v.split.path
+}
+
+// SplitThreshold is the body size from which Response checks a body of
+// SplitPath's shape in parts.
+const SplitThreshold = splitThreshold
+
+// Split cuts body as Response does: ok is false when Response checks it
+// whole.
+func (v *Validator) Split(status int, body []byte) (*Parts, bool) {
+	if v.SplitPath(status) == nil || len(body) < splitThreshold {
+		return nil, false
+	}
+	return v.cut(body)
+}
+
+func (v *Validator) cut(body []byte) (*Parts, bool) {
 	start, end, items, ok := v.findItems(body)
 	if !ok {
 		return nil, false
 	}
-	// The body with the array emptied, byte for byte otherwise.
 	reduced := make([]byte, 0, start+2+len(body)-end)
 	reduced = append(append(append(reduced, body[:start]...), "[]"...), body[end:]...)
-	out := v.wholeResponse(ctx, r, status, header, reduced)
+	return &Parts{Reduced: reduced, Items: items, Pointer: Pointer(v.split.path), Schema: v.split.items}, true
+}
 
+// ResponseParts is Response for a body Split cut: the same violations.
+func (v *Validator) ResponseParts(ctx context.Context, r *http.Request, status int, header http.Header, p *Parts) Violations {
+	out := v.wholeResponse(ctx, r, status, header, p.Reduced)
+	items := p.Items
 	perItem := make([]Violations, len(items))
 	workers := min(runtime.GOMAXPROCS(0), len(items))
 	var wg sync.WaitGroup
@@ -86,7 +134,7 @@ func (v *Validator) splitResponse(ctx context.Context, r *http.Request, status i
 	for _, vs := range perItem {
 		out = append(out, vs...)
 	}
-	return out, true
+	return out
 }
 
 // findItems walks the body's tokens down the split's path and returns the

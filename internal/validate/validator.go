@@ -117,10 +117,8 @@ func (v *Validator) Route(r *http.Request) error {
 // validates, every violation reported. r may be nil for a body checked
 // outside any request (a fixture, say).
 func (v *Validator) Response(ctx context.Context, r *http.Request, status int, header http.Header, body []byte) Violations {
-	if v.split != nil && status == v.split.status && len(body) >= splitThreshold {
-		if vs, ok := v.splitResponse(ctx, r, status, header, body); ok {
-			return vs
-		}
+	if p, ok := v.Split(status, body); ok {
+		return v.ResponseParts(ctx, r, status, header, p)
 	}
 	return v.wholeResponse(ctx, r, status, header, body)
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,7 +127,7 @@ func TestTheBodyBudgetIsNamedByEachFrontEnd(t *testing.T) {
 			_, err = fmt.Sscanf(strings.TrimPrefix(f.Hint, name(contract.SettingMaxBody)+" "), "%d", &need)
 			require.NoError(t, err)
 			rep, err = contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 1,
-				Cases: []string{"found/key-query"}, MaxBody: need, Names: name})
+				Cases: []string{"found/key-query"}, MaxBody: need, Names: name, Timeout: 5 * time.Minute}) // checked whole: seconds under -race
 			require.NoError(t, err)
 			for _, f := range rep.Cases[0].Failures {
 				assert.NotEqual(t, contract.SettingMaxBody, f.Setting, f.Message)
@@ -173,9 +174,11 @@ func TestALargeCrawlIsCheckedInPartsAsWhole(t *testing.T) {
 				_, _ = w.Write(tt.body)
 			}))
 			defer ts.Close()
+			// Checked whole, the crawl takes seconds under the race
+			// detector on a busy machine: the timeout is not what is tested.
 			run := func(maxBody int64) *contract.Report {
 				rep, err := contract.Run(context.Background(), contract.Config{BaseURL: ts.URL, APIKey: secretKey, CrawlID: 10000,
-					Cases: []string{"found/key-query"}, MaxBody: maxBody})
+					Cases: []string{"found/key-query"}, MaxBody: maxBody, Timeout: 5 * time.Minute})
 				require.NoError(t, err)
 				return rep
 			}
